@@ -1,0 +1,44 @@
+/** The `alertflow` command line. Every command has --help. */
+import { Command } from 'commander';
+import { isAlertflowError } from '../errors.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { registerInspectCommand } from './commands/inspect.js';
+import { registerReplayCommand } from './commands/replay.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerKafkaCommand } from './commands/kafka.js';
+import { VERSION } from '../index.js';
+
+/** Builds the program (exported for tests that check --help texts). */
+export function buildProgram(): Command {
+  const program = new Command('alertflow')
+    .description('Dataflow runtime and operators for astronomy alert streams (Rubin, ZTF, Roman)')
+    .version(VERSION)
+    .showHelpAfterError();
+  registerDemoCommand(program);
+  registerSimulateCommand(program);
+  registerInspectCommand(program);
+  registerReplayCommand(program);
+  registerRunCommand(program);
+  registerKafkaCommand(program);
+  return program;
+}
+
+/**
+ * Runs the CLI. Typed errors print their code and message, not a stack.
+ *
+ * @example
+ * await main(process.argv);
+ */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (isAlertflowError(err)) {
+      process.stderr.write(`alertflow: ${err.code}: ${err.message}\n`);
+      process.exitCode = err.code === 'ERR_CLI_USAGE' ? 2 : 1;
+      return;
+    }
+    throw err;
+  }
+}

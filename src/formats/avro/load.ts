@@ -1,0 +1,76 @@
+/**
+ * Builds avsc types from one or more schema documents. Several documents that
+ * refer to each other by full name (the way Rubin ships one `.avsc` per
+ * record) are loaded together in whatever order they resolve.
+ */
+import avro from 'avsc';
+import { AlertflowError } from '../../errors.js';
+import { bigintLongType } from './long.js';
+import type { AvroSchemaJson } from './schemas/schema-json.js';
+
+/** Full name of a named schema (namespace + name), or undefined. */
+export function schemaFullName(s: unknown): string | undefined {
+  if (!s || typeof s !== 'object' || Array.isArray(s)) return undefined;
+  const { name, namespace } = s as { name?: unknown; namespace?: unknown };
+  if (typeof name !== 'string') return undefined;
+  return name.includes('.') || typeof namespace !== 'string' || namespace === '' ? name : `${namespace}.${name}`;
+}
+
+/**
+ * Creates the avsc type of `top` (default: the record named `alert`, else the
+ * last document) from documents that may reference each other. Longs decode
+ * to bigint.
+ *
+ * @example
+ * const type = typeFromSchemas(lsstV11Schemas);
+ * const alert = type.fromBuffer(body);
+ */
+export function typeFromSchemas(schemas: readonly AvroSchemaJson[] | AvroSchemaJson, top?: string): avro.Type {
+  const list = Array.isArray(schemas) ? schemas : [schemas as AvroSchemaJson];
+  if (list.length === 0) throw new AlertflowError('ERR_SCHEMA_INVALID', 'no schema documents given');
+  const registry: Record<string, avro.Type> = { long: bigintLongType };
+  const built = new Map<AvroSchemaJson, avro.Type>();
+  let pending = [...list];
+  let lastError: unknown;
+  while (pending.length > 0) {
+    const next: AvroSchemaJson[] = [];
+    for (const s of pending) {
+      // A failed attempt may leave half-registered names behind; work on a copy.
+      const attempt = { ...registry };
+      try {
+        built.set(s, avro.Type.forSchema(s as avro.Schema, { registry: attempt }));
+        Object.assign(registry, attempt);
+      } catch (err) {
+        lastError = err;
+        next.push(s);
+      }
+    }
+    if (next.length === pending.length) {
+      throw new AlertflowError('ERR_SCHEMA_INVALID', `cannot build schema: ${(lastError as Error)?.message}`, {
+        unresolved: next.map(schemaFullName),
+      }, { cause: lastError });
+    }
+    pending = next;
+  }
+  const topDoc = top
+    ? list.find((s) => schemaFullName(s) === top)
+    : (list.find((s) => (s as { name?: unknown }).name === 'alert' || schemaFullName(s)?.endsWith('.alert')) ?? list[list.length - 1]);
+  if (!topDoc) throw new AlertflowError('ERR_SCHEMA_INVALID', `top-level schema ${top} not found`);
+  return built.get(topDoc)!;
+}
+
+/**
+ * Parses schema text (JSON) and builds its type.
+ *
+ * @example
+ * const type = typeFromSchemaText('{"type":"record","name":"x","fields":[]}');
+ */
+export function typeFromSchemaText(text: string): avro.Type {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new AlertflowError('ERR_SCHEMA_INVALID', 'schema is not valid JSON', {}, { cause: err });
+  }
+  return typeFromSchemas(json as AvroSchemaJson);
+}

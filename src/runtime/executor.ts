@@ -1,0 +1,306 @@
+/**
+ * The executor: turns a validated graph spec into RxJS pipelines, runs batch
+ * steps in-process or on the worker pool, tracks delivery so that source
+ * positions are committed only after every derived output is acknowledged,
+ * bounds in-flight work, routes failed records to the dead-letter sink, and
+ * shuts down gracefully (drain, commit, close).
+ */
+import { merge, Observable, Subject, lastValueFrom, share, tap, concatMap, defaultIfEmpty } from 'rxjs';
+import { AlertflowError, type ErrorData } from '../errors.js';
+import { consumersOf, validateGraph, type GraphSpec, type StepSpec } from './graph.js';
+import { DeliveryTracker } from './delivery.js';
+import { RunMetrics, type MetricsSnapshot, type StepCounts } from './metrics.js';
+import { WorkerPool } from './pool.js';
+import { isKnownType, resolveStepSpec, sinkFactory, sourceFactory } from './registry.js';
+import { runStepBatch, batchFnFor } from './step-runner.js';
+import { batches, orderedMergeMap } from './rx-helpers.js';
+import { compilePath } from './path.js';
+import { paced, type Pace } from './paced.js';
+import { installSignalHandlers } from './shutdown.js';
+import { pumpSource, type Envelope, type Failure } from './pump.js';
+import type { RecordResult, Sink, SinkRecord, Source } from './types.js';
+import { createJsonlSink } from '../sinks/jsonl.js';
+
+export interface RunOptions {
+  /** Worker threads for `pool: true` steps; 0 runs every step in-process. Default: cores. */
+  threads?: number;
+  /** Source records in flight before a source stops reading. Default 4096. */
+  maxInFlight?: number;
+  /** Default records per batch for steps and sinks. Default 256. */
+  batchSize?: number;
+  /** A partial batch is flushed after this many ms. Default 20. */
+  batchWaitMs?: number;
+  /** How often committable positions are committed. Default 1000 ms. */
+  commitIntervalMs?: number;
+  /** Source instances by step id, instead of building them from the spec. */
+  sources?: Record<string, Source>;
+  /** Sink instances by step id, instead of building them from the spec. */
+  sinks?: Record<string, Sink>;
+  /** Dead-letter sink; otherwise built from `spec.deadLetter`, else `dead-letters.jsonl` in the working directory. */
+  deadLetterSink?: Sink<DeadLetter>;
+  /** Called about every `progressIntervalMs` with a metrics snapshot. */
+  onProgress?: (m: MetricsSnapshot) => void;
+  progressIntervalMs?: number;
+  /** Stops the run gracefully when aborted. */
+  signal?: AbortSignal;
+  /** Install SIGINT/SIGTERM handlers that stop gracefully (a second signal exits at once). */
+  handleSignals?: boolean;
+  /** Directory against which `module` step paths resolve. */
+  baseDir?: string;
+  /** Pacing applied to every source (replay at a rate or at the recorded cadence). */
+  pace?: Pace;
+}
+
+/** A failed record, as the dead-letter sink receives it. */
+export interface DeadLetter {
+  step: string;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  partition: string;
+  offset: number;
+  /** The record's original bytes (base64 when written as JSON). */
+  bytes?: Uint8Array;
+  time: string;
+}
+
+export interface RunResult {
+  metrics: MetricsSnapshot;
+  /** Where each sink wrote, by sink id. */
+  outputs: Record<string, string>;
+  deadLetters: string;
+  stoppedBy: 'end' | 'stop';
+}
+
+export interface RunHandle {
+  done: Promise<RunResult>;
+  /** Stops reading, drains what is in flight, commits and closes. */
+  stop(): void;
+  metrics: RunMetrics;
+}
+
+/**
+ * Runs a graph until its sources end or it is stopped.
+ *
+ * @example
+ * const { done } = runGraph(spec, { threads: 2 });
+ * const result = await done;
+ * console.log(result.metrics.recordsOut);
+ */
+export function runGraph(spec: GraphSpec, options: RunOptions = {}): RunHandle {
+  const metrics = new RunMetrics(spec.name);
+  const stopper = new AbortController();
+  const stop = (): void => stopper.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const done = execute(spec, options, metrics, stopper).finally(() => options.signal?.removeEventListener('abort', stop));
+  return { done, stop, metrics };
+}
+
+async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics, stopper: AbortController): Promise<RunResult> {
+  const order = validateGraph(spec, isKnownType).map((s) => resolveStepSpec(s, options.baseDir));
+  const batchSize = options.batchSize ?? 256;
+  const waitMs = options.batchWaitMs ?? 20;
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const sources = new Map<string, { source: Source; tracker: DeliveryTracker }>();
+  const sinks = new Map<string, Sink>();
+  let pool: WorkerPool | undefined;
+  let timers: NodeJS.Timeout[] = [];
+  const removeSignalHandlers = options.handleSignals ? installSignalHandlers(() => stopper.abort()) : () => {};
+  try {
+    // Build everything first, so configuration errors stop the run before any record moves.
+    for (const step of order) {
+      if (step.kind === 'source') {
+        let source = options.sources?.[step.id] ?? (await (await sourceFactory(step))(step.config ?? {}));
+        const pace = (step.config?.pace as Pace | undefined) ?? options.pace;
+        if (pace) source = paced(source, pace);
+        opened.push(source);
+        sources.set(step.id, { source, tracker: new DeliveryTracker((t) => metrics.latency.record(performance.now() - t.t0)) });
+      } else if (step.kind === 'sink') {
+        const sink = options.sinks?.[step.id] ?? (await (await sinkFactory(step))(step.config ?? {}));
+        opened.push(sink);
+        sinks.set(step.id, sink);
+      } else {
+        await batchFnFor(step);
+        if (step.pool && options.threads !== 0) pool ??= new WorkerPool({ threads: options.threads });
+      }
+    }
+    const deadSink = options.deadLetterSink ?? (await buildDeadLetterSink(spec));
+    opened.push(deadSink);
+
+    const subjects = new Map<string, Subject<Envelope>>();
+    const streams = new Map<string, Observable<Envelope>>();
+    const failures: Array<Observable<Failure>> = [];
+    const sinkRuns: Array<Observable<unknown>> = [];
+
+    // A node read by n consumers owes n outputs for each record it emits.
+    const fanOut = (id: string, stream: Observable<Envelope>): Observable<Envelope> => {
+      const n = consumersOf(spec, id).length;
+      return n <= 1 ? stream : stream.pipe(tap((env) => env.token.tracker.addRefs(env.token, n - 1)), share());
+    };
+
+    for (const step of order) {
+      const counts = metrics.step(step.id);
+      if (step.kind === 'source') {
+        const subject = new Subject<Envelope>();
+        subjects.set(step.id, subject);
+        streams.set(step.id, fanOut(step.id, subject));
+        continue;
+      }
+      const inputs = (step.inputs ?? []).map((id) => streams.get(id)!);
+      const input$ = (inputs.length === 1 ? inputs[0] : merge(...inputs)).pipe(tap(() => counts.in++));
+      if (step.kind === 'step') {
+        const { ok$, failed$ } = batchStep(step, input$, counts, pool, batchSize, waitMs);
+        failures.push(failed$);
+        streams.set(step.id, fanOut(step.id, ok$));
+      } else {
+        sinkRuns.push(sinkStep(step, input$, sinks.get(step.id)!, counts, metrics, batchSize, waitMs));
+      }
+    }
+
+    const sourceFailures = new Map([...sources.keys()].map((id) => [id, new Subject<Failure>()]));
+    const deadRun = merge(...failures, ...sourceFailures.values()).pipe(
+      batches<Failure>(batchSize, waitMs),
+      concatMap(async (batch) => {
+        const time = new Date().toISOString();
+        await deadSink.write(batch.map((f) => ({ value: toDeadLetter(f, time), position: f.env.token.position })));
+        metrics.deadLetters += batch.length;
+        for (const f of batch) f.env.token.tracker.release(f.env.token);
+      }),
+      defaultIfEmpty(undefined),
+    );
+    const flowing = lastValueFrom(merge(...sinkRuns, deadRun), { defaultValue: undefined });
+
+    let committing: Promise<void> = Promise.resolve();
+    const commit = (): Promise<void> =>
+      (committing = committing.then(async () => {
+        for (const { source, tracker } of sources.values()) {
+          const next = tracker.takeCommittable();
+          if (next.size > 0) await source.commit(next);
+        }
+      }));
+    const refreshGauges = (): void => {
+      let lag: number | null = null;
+      let inFlight = 0;
+      for (const { source, tracker } of sources.values()) {
+        const l = source.lag?.();
+        if (l !== undefined) lag = (lag ?? 0) + l;
+        inFlight += tracker.inFlight;
+      }
+      metrics.consumerLag = lag;
+      metrics.inFlight = inFlight;
+    };
+    let commitError: unknown;
+    timers = [
+      setInterval(() => void commit().catch((err) => (commitError ??= err)), options.commitIntervalMs ?? 1000),
+      setInterval(() => {
+        refreshGauges();
+        options.onProgress?.(metrics.snapshot());
+      }, options.progressIntervalMs ?? 250),
+    ];
+
+    // Pumps start only now that every consumer is subscribed.
+    const pumps = [...sources].map(([id, { source, tracker }]) =>
+      pumpSource({ id, source, tracker, out: subjects.get(id)!, failures: sourceFailures.get(id)!, metrics, maxInFlight: options.maxInFlight ?? 4096, signal: stopper.signal }),
+    );
+    await Promise.all([flowing, ...pumps]);
+    for (const t of timers) clearInterval(t);
+    await commit();
+    if (commitError) throw commitError;
+    metrics.end();
+    refreshGauges();
+    options.onProgress?.(metrics.snapshot());
+    const outputs: Record<string, string> = {};
+    for (const [id, sink] of sinks) outputs[id] = sink.describe?.() ?? id;
+    return { metrics: metrics.snapshot(), outputs, deadLetters: deadSink.describe?.() ?? 'dead letters', stoppedBy: stopper.signal.aborted ? 'stop' : 'end' };
+  } catch (err) {
+    stopper.abort();
+    throw err instanceof AlertflowError ? err : new AlertflowError('ERR_STEP_FAILED', `graph "${spec.name}" failed: ${(err as Error)?.message ?? String(err)}`, { graph: spec.name }, { cause: err });
+  } finally {
+    for (const t of timers) clearInterval(t);
+    removeSignalHandlers();
+    const closing = await Promise.allSettled([...opened].reverse().map((o) => o.close()));
+    await pool?.close();
+    const failed = closing.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed && !stopper.signal.aborted) throw failed.reason;
+  }
+}
+
+/** A batch step: batches, runs (in-process or on the pool, in order), and splits outputs from failures. */
+function batchStep(step: StepSpec, input$: Observable<Envelope>, counts: StepCounts, pool: WorkerPool | undefined, batchSize: number, waitMs: number) {
+  const onPool = step.pool === true && pool !== undefined;
+  const run = (values: unknown[]): Promise<RecordResult[]> => (onPool ? pool!.run(step, values) : runStepBatch(step, values));
+  const processed$ = input$.pipe(
+    batches<Envelope>(step.batchSize ?? batchSize, waitMs),
+    orderedMergeMap(async (batch) => ({ batch, results: await run(batch.map((e) => e.value)) }), onPool ? pool!.threads * 2 : 1),
+    share(),
+  );
+  const ok$ = processed$.pipe(
+    concatMap(({ batch, results }) => {
+      const out: Envelope[] = [];
+      batch.forEach((env, i) => {
+        const r = results[i];
+        if (!r.ok) return;
+        counts.out += r.out.length;
+        if (r.out.length === 0) env.token.tracker.release(env.token); // filtered out on purpose
+        else env.token.tracker.addRefs(env.token, r.out.length - 1);
+        for (const value of r.out) out.push({ value, token: env.token, bytes: env.bytes });
+      });
+      return out;
+    }),
+  );
+  const failed$ = processed$.pipe(
+    concatMap(({ batch, results }) => {
+      const out: Failure[] = [];
+      batch.forEach((env, i) => {
+        const r = results[i];
+        if (r.ok) return;
+        counts.failed++;
+        out.push({ env, error: r.error, step: step.id });
+      });
+      return out;
+    }),
+  );
+  return { ok$, failed$ };
+}
+
+/** A sink: batches, writes, and acknowledges each record once the write resolved. */
+function sinkStep(step: StepSpec, input$: Observable<Envelope>, sink: Sink, counts: StepCounts, metrics: RunMetrics, batchSize: number, waitMs: number): Observable<unknown> {
+  const keyOf = step.key ? compilePath(step.key) : undefined;
+  return input$.pipe(
+    batches<Envelope>(step.batchSize ?? batchSize, waitMs),
+    concatMap(async (batch) => {
+      const records: SinkRecord[] = batch.map((e) => ({ value: e.value, position: e.token.position, ...(keyOf ? { key: keyString(keyOf(e.value)) } : {}) }));
+      await sink.write(records);
+      counts.out += batch.length;
+      metrics.recordsOut += batch.length;
+      for (const e of batch) e.token.tracker.release(e.token);
+    }),
+    defaultIfEmpty(undefined),
+  );
+}
+
+function keyString(key: unknown): string | undefined {
+  return key === undefined || key === null ? undefined : String(key);
+}
+
+function toDeadLetter(f: Failure, time: string): DeadLetter {
+  const { env, error, step } = f;
+  return {
+    step,
+    code: error.code,
+    message: error.message,
+    ...(error.details && Object.keys(error.details).length > 0 ? { details: error.details } : {}),
+    partition: env.token.position.partition,
+    offset: env.token.position.offset,
+    ...(env.bytes ? { bytes: env.bytes } : {}),
+    time,
+  };
+}
+
+async function buildDeadLetterSink(spec: GraphSpec): Promise<Sink<DeadLetter>> {
+  if (!spec.deadLetter) return createJsonlSink({ path: 'dead-letters.jsonl', bytes: 'base64' }) as Sink<DeadLetter>;
+  const step: StepSpec = { id: 'dead-letters', kind: 'sink', type: spec.deadLetter.type, config: spec.deadLetter.config ?? {} };
+  return (await (await sinkFactory(step))(step.config ?? {})) as Sink<DeadLetter>;
+}
+
+export type { ErrorData };

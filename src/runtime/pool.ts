@@ -1,0 +1,49 @@
+/**
+ * The worker pool: CPU-heavy batch steps run as Piscina tasks. What crosses
+ * to a worker survives structured clone (records are plain data, bigints and
+ * typed arrays included).
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { AlertflowError } from '../errors.js';
+import type { StepSpec } from './graph.js';
+import type { RecordResult } from './types.js';
+import type { StepTask } from './tasks/run-step.js';
+
+export interface PoolOptions {
+  /** Worker threads; defaults to the number of cores. */
+  threads?: number;
+}
+
+/**
+ * @example
+ * const pool = new WorkerPool({ threads: 2 });
+ * const results = await pool.run(step, batch);
+ * await pool.close();
+ */
+export class WorkerPool {
+  private readonly piscina: Piscina;
+  readonly threads: number;
+
+  constructor(options: PoolOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    // Resolve the task module next to this file, whether it runs from dist/ (.js) or through a TS loader.
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const filename = fileURLToPath(new URL(`./tasks/run-step${ext}`, import.meta.url));
+    this.piscina = new Piscina({ filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
+  }
+
+  async run(step: StepSpec, batch: unknown[]): Promise<RecordResult[]> {
+    const task: StepTask = { step, batch };
+    try {
+      return (await this.piscina.run(task)) as RecordResult[];
+    } catch (err) {
+      throw new AlertflowError('ERR_WORKER', `worker failed running step "${step.id}": ${(err as Error).message}`, { step: step.id }, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Kafka helpers for tests and benches: a broker to talk to (the one named in
+ * `ALERTFLOW_KAFKA_BROKERS`, or a fresh local one) and topic management.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBroker, stopBroker } from '../kafka/broker.js';
+import { freePort } from '../kafka/broker-config.js';
+import { fetchMetadata, kafkaError, loadRdkafka } from '../kafka/rdkafka.js';
+
+/** A broker for a test file; `stop()` is a no-op for an external broker. */
+export interface TestBroker {
+  /** `host:port` list for `metadata.broker.list`. */
+  brokers: string;
+  /** True when this call started the broker (and `stop` will stop it). */
+  started: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Returns `ALERTFLOW_KAFKA_BROKERS` when set; otherwise starts a private broker
+ * (own temp data dir, own state file, free port) that `stop()` shuts down and
+ * deletes. Start one per test file, stop it in `after()`.
+ *
+ * @example
+ * let kafka: TestBroker;
+ * before(async () => { kafka = await ensureBroker(); });
+ * after(() => kafka.stop());
+ */
+export async function ensureBroker(opts: { partitions?: number } = {}): Promise<TestBroker> {
+  const external = process.env.ALERTFLOW_KAFKA_BROKERS;
+  if (external) return { brokers: external, started: false, stop: async () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'alertflow-test-kafka-'));
+  const stateFile = join(dir, 'state.json');
+  // A free port, not 19092, so a developer's `alertflow kafka up` broker is left alone.
+  const state = await startBroker({ port: await freePort(), partitions: opts.partitions ?? 1, stateFile, dataDir: join(dir, 'broker') });
+  let stopped = false;
+  return {
+    brokers: state.brokers,
+    started: true,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopBroker({ stateFile });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Creates a topic (replication factor 1) and waits until its partitions have leaders.
+ * An existing topic is not an error.
+ *
+ * @example
+ * await createTopic(kafka.brokers, 'alerts-test', 3);
+ */
+export async function createTopic(brokers: string, topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
+  const Kafka = await loadRdkafka();
+  const admin = Kafka.AdminClient.create({ 'metadata.broker.list': brokers });
+  try {
+    await new Promise<void>((res, rej) =>
+      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1, config }, 30_000, (err) =>
+        // 36 = TOPIC_ALREADY_EXISTS
+        err && err.code !== 36 ? rej(kafkaError(err, `creating topic ${topic} failed`, { topic })) : res(),
+      ),
+    );
+  } finally {
+    admin.disconnect();
+  }
+  await waitForLeaders(brokers, topic, partitions);
+}
+
+/**
+ * Deletes a topic; a missing topic is not an error.
+ *
+ * @example
+ * await deleteTopic(kafka.brokers, 'alerts-test');
+ */
+export async function deleteTopic(brokers: string, topic: string): Promise<void> {
+  const Kafka = await loadRdkafka();
+  const admin = Kafka.AdminClient.create({ 'metadata.broker.list': brokers });
+  try {
+    await new Promise<void>((res, rej) =>
+      // 3 = UNKNOWN_TOPIC_OR_PART
+      admin.deleteTopic(topic, 30_000, (err) => (err && err.code !== 3 ? rej(kafkaError(err, `deleting topic ${topic} failed`, { topic })) : res())),
+    );
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** Polls metadata until every partition of `topic` has a leader (creation is asynchronous). */
+async function waitForLeaders(brokers: string, topic: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const md = await fetchMetadata(brokers, 5000, topic);
+      const t = md.topics.find((x) => x.name === topic);
+      if (t && t.partitions.length >= partitions && t.partitions.every((p) => p.leader >= 0)) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
