@@ -36,7 +36,9 @@ export type ErrorCode =
   | 'ERR_KAFKA'
   | 'ERR_KAFKA_BROKER'
   | 'ERR_IO'
-  | 'ERR_CLI_USAGE';
+  | 'ERR_CLI_USAGE'
+  // simulator
+  | 'ERR_SIMULATOR_OPTIONS';
 
 export interface ErrorData {
   name: string;

@@ -43,7 +43,9 @@ const PRINTABLE_RE = /^[\x20-\x7e]*$/;
  */
 export function formatFitsReal(x: number): string {
   if (!Number.isFinite(x)) throw new AlertflowError('ERR_FITS', `FITS cannot hold the non-finite number ${x}`);
-  const s = String(x);
+  let s = String(x);
+  // Long fixed forms like 0.00005555555555555556 read better (and fit column 30 more often) as exponents.
+  if (s.length > 20) s = x.toExponential();
   const e = s.indexOf('e');
   if (e < 0) return s.includes('.') ? s : `${s}.0`;
   let mant = s.slice(0, e);

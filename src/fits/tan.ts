@@ -50,7 +50,7 @@ export function makeTanWcs(opts: TanWcsOptions): TanWcs {
   const sn = Math.sin(rho);
   // CDELT1 = -s (RA grows to the left), CDELT2 = +s, rotated by CROTA2 = rho.
   return {
-    crval: [((ra % 360) + 360) % 360, dec],
+    crval: [ra >= 0 && ra < 360 ? ra : ((ra % 360) + 360) % 360, dec],
     crpix: [(width + 1) / 2, (height + 1) / 2],
     cd: [
       [-s * c, -s * sn],

@@ -20,13 +20,15 @@ let cached: Promise<RdKafkaModule> | undefined;
  * console.log(Kafka.features);
  */
 export function loadRdkafka(): Promise<RdKafkaModule> {
-  cached ??= import('node-rdkafka').then(
-    (m) => m.default ?? (m as unknown as RdKafkaModule),
-    (err: unknown) => {
-      cached = undefined;
-      throw new AlertflowError('ERR_KAFKA', 'node-rdkafka could not be loaded (is it installed and built?)', {}, { cause: err });
-    },
-  );
+  if (!cached) {
+    cached = import('node-rdkafka').then(
+      (m: any) => (m.default ?? m) as RdKafkaModule,
+      (err: unknown) => {
+        cached = undefined;
+        throw new AlertflowError('ERR_KAFKA', 'node-rdkafka could not be loaded (is it installed and built?)', {}, { cause: err });
+      },
+    );
+  }
   return cached;
 }
 

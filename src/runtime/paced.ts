@@ -4,6 +4,7 @@
  * full speed.
  */
 import type { Source, SourceRecord } from './types.js';
+import { AlertflowError } from '../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type Pace =
@@ -56,4 +57,23 @@ export function paced<T>(source: Source<T>, pace: Pace): Source<T> {
 
 function* chunks<T>(items: T[], size: number): Iterable<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/**
+ * Reads the command-line form of a pace: `--rate N` or `--cadence original|full|<k>x`.
+ *
+ * @example
+ * parsePace(undefined, '60x') // { mode: 'original', speedup: 60 }
+ */
+export function parsePace(rate: string | undefined, cadence: string | undefined): Pace {
+  if (rate !== undefined) {
+    const perSecond = Number(rate);
+    if (!(perSecond > 0)) throw new AlertflowError('ERR_CLI_USAGE', `--rate must be a positive number (got ${rate})`);
+    return { mode: 'rate', perSecond };
+  }
+  if (cadence === undefined || cadence === 'full') return { mode: 'full' };
+  if (cadence === 'original') return { mode: 'original' };
+  const speedup = Number(cadence.replace(/x$/, ''));
+  if (!(speedup > 0)) throw new AlertflowError('ERR_CLI_USAGE', `--cadence must be "original", "full" or a speed-up such as "10x" (got ${cadence})`);
+  return { mode: 'original', speedup };
 }

@@ -7,7 +7,7 @@ import type { Subject } from 'rxjs';
 import type { ErrorData } from '../errors.js';
 import type { DeliveryToken, DeliveryTracker } from './delivery.js';
 import type { RunMetrics } from './metrics.js';
-import type { Source, SourceRecord } from './types.js';
+import type { Source } from './types.js';
 
 /** A record travelling through the graph with its delivery token. */
 export interface Envelope {
@@ -23,10 +23,6 @@ export interface Failure {
   step: string;
 }
 
-/** A source record that could not even be read as a record (e.g. a corrupt file block). */
-export interface FailedSourceRecord extends SourceRecord {
-  error: ErrorData;
-}
 
 export interface PumpOptions {
   id: string;
@@ -50,7 +46,7 @@ export async function pumpSource(o: PumpOptions): Promise<void> {
         o.metrics.recordsIn++;
         counts.out++;
         const env: Envelope = { value: record.value, token, ...(record.bytes ? { bytes: record.bytes } : {}) };
-        const error = (record as Partial<FailedSourceRecord>).error;
+        const error = record.error;
         if (error) {
           counts.failed++;
           o.failures.next({ env, error, step: o.id });

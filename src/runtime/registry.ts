@@ -12,9 +12,10 @@ import type { BatchStepFactory, SinkFactory, SourceFactory } from './types.js';
 type Loader<T> = () => Promise<T>;
 
 const batchSteps: Record<string, Loader<BatchStepFactory>> = {
-  decode: async () => (await import('../formats/avro/decode-step.js')).createDecodeStep,
+  decode: async () => (await import('../formats/avro/decode-step.js')).createDecodeStep as unknown as BatchStepFactory,
   filter: async () => (await import('./steps/filter.js')).createFilterStep,
   select: async () => (await import('./steps/select.js')).createSelectStep,
+  frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
 };
 
 const sources: Record<string, Loader<SourceFactory>> = {
@@ -29,16 +30,20 @@ const sinks: Record<string, Loader<SinkFactory>> = {
   kafka: async () => (await import('../kafka/producer-sink.js')).createKafkaSink as unknown as SinkFactory,
 };
 
-/** True when `type` names a registered type of that kind (`module` is always allowed). */
+/**
+ * True when `type` names a registered type of that kind. `module` (a factory
+ * exported by a user's module) is always allowed, and so is `external` for
+ * sources and sinks whose instances the embedding code passes to runGraph.
+ */
 export function isKnownType(kind: StepKind, type: string): boolean {
-  if (type === 'module') return true;
+  if (type === 'module' || (type === 'external' && kind !== 'step')) return true;
   const table = kind === 'source' ? sources : kind === 'sink' ? sinks : batchSteps;
   return Object.hasOwn(table, type);
 }
 
 /** Names of the registered types, for `--help` and error messages. */
 export function knownTypes(): Record<StepKind, string[]> {
-  return { source: [...Object.keys(sources), 'module'], step: [...Object.keys(batchSteps), 'module'], sink: [...Object.keys(sinks), 'module'] };
+  return { source: [...Object.keys(sources), 'module', 'external'], step: [...Object.keys(batchSteps), 'module'], sink: [...Object.keys(sinks), 'module', 'external'] };
 }
 
 /**
@@ -69,6 +74,7 @@ async function loadModuleExport<T>(step: StepSpec): Promise<T> {
 
 async function lookup<T>(table: Record<string, Loader<T>>, step: StepSpec): Promise<T> {
   if (step.type === 'module') return loadModuleExport<T>(step);
+  if (step.type === 'external') throw new AlertflowError('ERR_STEP_CONFIG', `${step.kind} "${step.id}" is external: pass its instance in the run options (sources/sinks)`, { step: step.id });
   const loader = table[step.type];
   if (!loader) throw new AlertflowError('ERR_STEP_UNKNOWN', `step "${step.id}": unknown ${step.kind} type "${step.type}"`, { step: step.id, type: step.type });
   return loader();

@@ -22,6 +22,11 @@ export interface SourceRecord<T = unknown> {
   /** Original bytes, kept for the dead-letter output. */
   bytes?: Uint8Array;
   key?: string;
+  /**
+   * Set when the source could not read this record (a corrupt or truncated
+   * file block): it goes straight to the dead letters and `value` is unused.
+   */
+  error?: ErrorData;
 }
 
 /**

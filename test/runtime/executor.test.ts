@@ -12,11 +12,11 @@ const inputs = (n: number): number[] => Array.from({ length: n }, (_, i) => (i %
 
 function spec(pool: boolean) {
   return graph('square')
-    .source('numbers', 'module', { module: fixture })
+    .source('numbers', 'external')
     .step('square', 'module', { module: fixture, export: 'squareOrFail', offset: 1 }, { pool, batchSize: 50 })
     .step('big', 'filter', { where: { field: 'sq', op: '>', value: 100 } })
-    .sink('all', 'module', { module: fixture }, { from: 'square' })
-    .sink('bigOnes', 'module', { module: fixture }, { from: 'big' })
+    .sink('all', 'external', {}, { from: 'square' })
+    .sink('bigOnes', 'external', {}, { from: 'big' })
     .build();
 }
 
@@ -67,7 +67,7 @@ test('backpressure: a slow sink bounds the records in flight', async () => {
     async commit() {},
     async close() {},
   };
-  const g = graph('bp').source('s', 'module', { module: fixture }).sink('out', 'module', { module: fixture }).build();
+  const g = graph('bp').source('s', 'external').sink('out', 'external').build();
   await runGraph(g, { sources: { s: source }, sinks: { out: sink }, maxInFlight: 300, batchSize: 50, deadLetterSink: memorySink() }).done;
   assert.equal(sink.records.length, 3000);
   assert.ok(maxAhead <= 300 + 100, `at most maxInFlight plus one source batch ahead of the sink (saw ${maxAhead})`);
@@ -76,7 +76,7 @@ test('backpressure: a slow sink bounds the records in flight', async () => {
 test('stop() drains and commits only what sinks acknowledged', async () => {
   const source = memorySource(Array.from({ length: 100000 }, (_, i) => i), { batchSize: 100 });
   const sink = memorySink({ delayMs: 2 });
-  const g = graph('stop').source('s', 'module', { module: fixture }).sink('out', 'module', { module: fixture }).build();
+  const g = graph('stop').source('s', 'external').sink('out', 'external').build();
   const handle = runGraph(g, { sources: { s: source }, sinks: { out: sink }, maxInFlight: 500, deadLetterSink: memorySink() });
   setTimeout(() => handle.stop(), 100);
   const result = await handle.done;
@@ -88,7 +88,7 @@ test('stop() drains and commits only what sinks acknowledged', async () => {
 
 test('a step that throws for a whole batch dead-letters the batch and the run goes on', async () => {
   const dead = memorySink<DeadLetter>();
-  const g = graph('throws').source('s', 'module', { module: fixture }).step('bad', 'module', { module: fixture, export: 'alwaysThrows' }).sink('out', 'module', { module: fixture }).build();
+  const g = graph('throws').source('s', 'external').step('bad', 'module', { module: fixture, export: 'alwaysThrows' }).sink('out', 'external').build();
   const source = memorySource([1, 2, 3]);
   const result = await runGraph(g, { sources: { s: source }, sinks: { out: memorySink() }, deadLetterSink: dead }).done;
   assert.equal(dead.records.length, 3);
@@ -97,14 +97,14 @@ test('a step that throws for a whole batch dead-letters the batch and the run go
 });
 
 test('configuration errors stop the run before any record moves', async () => {
-  const g = graph('cfg').source('s', 'module', { module: fixture }).step('bad', 'module', { module: fixture, export: 'badConfig' }).sink('out', 'module', { module: fixture }).build();
+  const g = graph('cfg').source('s', 'external').step('bad', 'module', { module: fixture, export: 'badConfig' }).sink('out', 'external').build();
   const source = memorySource([1, 2, 3]);
   await assert.rejects(runGraph(g, { sources: { s: source }, sinks: { out: memorySink() }, deadLetterSink: memorySink() }).done, (e: any) => e.code === 'ERR_STEP_CONFIG');
   assert.equal(source.committed.size, 0);
 });
 
 test('a failing sink stops the run with its error and commits nothing past it', async () => {
-  const g = graph('sinkfail').source('s', 'module', { module: fixture }).sink('out', 'module', { module: fixture }).build();
+  const g = graph('sinkfail').source('s', 'external').sink('out', 'external').build();
   const source = memorySource(Array.from({ length: 1000 }, (_, i) => i), { batchSize: 10 });
   await assert.rejects(runGraph(g, { sources: { s: source }, sinks: { out: memorySink({ failAfter: 100 }) }, deadLetterSink: memorySink(), batchSize: 10, commitIntervalMs: 1 }).done, /injected failure/);
   assert.ok((source.committed.get('memory') ?? 0) <= 100);

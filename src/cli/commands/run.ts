@@ -5,7 +5,7 @@ import { runGraph, type RunOptions, type RunResult } from '../../runtime/executo
 import { toMermaid } from '../../runtime/mermaid.js';
 import { validateGraph, type GraphSpec } from '../../runtime/graph.js';
 import { isKnownType } from '../../runtime/registry.js';
-import type { Pace } from '../../runtime/paced.js';
+import { parsePace as parsePaceOption, type Pace } from '../../runtime/paced.js';
 import { loadGraph } from '../load-graph.js';
 import { Progress } from '../progress.js';
 import { serveMetrics } from '../metrics-server.js';
@@ -65,10 +65,7 @@ export async function runWithReporting(spec: GraphSpec, base: RunOptions, o: Run
 }
 
 function parsePace(o: RunCliOptions): Pace | undefined {
-  if (o.rate) return { mode: 'rate', perSecond: Number(o.rate) };
-  if (o.cadence === 'original') return { mode: 'original' };
-  if (o.cadence && o.cadence !== 'full') return { mode: 'original', speedup: Number(o.cadence.replace(/x$/, '')) };
-  return undefined;
+  return o.rate === undefined && o.cadence === undefined ? undefined : parsePaceOption(o.rate, o.cadence);
 }
 
 export function registerRunCommand(program: Command): void {

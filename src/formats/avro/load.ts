@@ -38,7 +38,7 @@ export function typeFromSchemas(schemas: readonly AvroSchemaJson[] | AvroSchemaJ
       // A failed attempt may leave half-registered names behind; work on a copy.
       const attempt = { ...registry };
       try {
-        built.set(s, avro.Type.forSchema(s as avro.Schema, { registry: attempt }));
+        built.set(s, avro.Type.forSchema(s as avro.Schema, { registry: attempt, typeHook: exactLongs }));
         Object.assign(registry, attempt);
       } catch (err) {
         lastError = err;
@@ -57,6 +57,14 @@ export function typeFromSchemas(schemas: readonly AvroSchemaJson[] | AvroSchemaJ
     : (list.find((s) => (s as { name?: unknown }).name === 'alert' || schemaFullName(s)?.endsWith('.alert')) ?? list[list.length - 1]);
   if (!topDoc) throw new AlertflowError('ERR_SCHEMA_INVALID', `top-level schema ${top} not found`);
   return built.get(topDoc)!;
+}
+
+/**
+ * Longs written inline with a logical type (`{"type": "long", "logicalType":
+ * "timestamp-micros"}`) bypass the registry; they must decode to bigint too.
+ */
+function exactLongs(schema: avro.Schema): avro.Type | undefined {
+  return typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'long' ? bigintLongType : undefined;
 }
 
 /**

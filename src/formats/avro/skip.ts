@@ -6,6 +6,7 @@
 import type avro from 'avsc';
 import { AlertflowError } from '../../errors.js';
 import { readVarint } from './varint.js';
+import { Tap, type AvscTap } from './avsc-tap.js';
 
 /** Returns the position just after the value that starts at `pos` (may exceed buf.length when truncated). */
 export type Skipper = (buf: Uint8Array, pos: number) => number;
@@ -124,7 +125,9 @@ function compile(schema: Json, names: Map<string, Skipper>): Skipper {
 const cache = new WeakMap<avro.Type, Skipper>();
 
 /**
- * A skipper for values of `type` (cached per type).
+ * A skipper for values of `type` (cached per type). It runs avsc's own
+ * schema-compiled skip code, which allocates nothing per field: splitting a
+ * block costs a fraction of decoding it.
  *
  * @example
  * const end = skipperFor(type)(block, start);
@@ -132,7 +135,12 @@ const cache = new WeakMap<avro.Type, Skipper>();
 export function skipperFor(type: avro.Type): Skipper {
   let s = cache.get(type);
   if (!s) {
-    s = compile(type.schema() as Json, new Map());
+    const skip = (type as unknown as { _skip(tap: AvscTap): void })._skip.bind(type);
+    s = (buf, pos) => {
+      const tap = new Tap(buf, pos);
+      skip(tap);
+      return tap.pos;
+    };
     cache.set(type, s);
   }
   return s;
