@@ -4,12 +4,27 @@
  */
 import { AlertflowError } from '../errors.js';
 
-/** Size of one FITS logical record (header or data block), in bytes. */
+/**
+ * Size of one FITS logical record (header or data block), in bytes.
+ *
+ * @example
+ * bytes.length % FITS_BLOCK === 0
+ */
 export const FITS_BLOCK = 2880;
-/** Size of one header card, in bytes. */
+/**
+ * Size of one header card, in bytes.
+ *
+ * @example
+ * cardText.length === FITS_CARD
+ */
 export const FITS_CARD = 80;
 
-/** A value a keyword card can hold. `null` is an undefined value (blank value field). */
+/**
+ * A value a keyword card can hold. `null` is an undefined value (blank value field).
+ *
+ * @example
+ * const v: FitsValue = 'RA---TAN';
+ */
 export type FitsValue = string | number | bigint | boolean | null;
 
 /**
@@ -163,7 +178,12 @@ export function parseCard(text: string): FitsCard {
   return { key, comment: text.slice(8).trimEnd() };
 }
 
-/** A parsed header: its cards in order and the byte offset just past its last block. */
+/**
+ * A parsed header: its cards in order and the byte offset just past its last block.
+ *
+ * @example
+ * const { cards, end }: ParsedHeader = parseHeader(bytes);
+ */
 export interface ParsedHeader {
   cards: FitsCard[];
   /** Byte offset (in the buffer parsed) of the first byte after the header blocks. */

@@ -3,10 +3,20 @@
  */
 import { AlertflowError } from '../errors.js';
 
-/** FITS BITPIX values for images. */
+/**
+ * FITS BITPIX values for images.
+ *
+ * @example
+ * const b: Bitpix = -32;
+ */
 export type Bitpix = 8 | 16 | 32 | 64 | -32 | -64;
 
-/** Typed arrays that map one to one onto a BITPIX. */
+/**
+ * Typed arrays that map one to one onto a BITPIX.
+ *
+ * @example
+ * const px: FitsPixels = new Float32Array(900);
+ */
 export type FitsPixels = Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
 /**

@@ -7,7 +7,12 @@ import { AlertflowError } from '../errors.js';
 import { FITS_BLOCK, headerValue, parseHeader, type FitsCard } from './header.js';
 import { pixelsFor, swapEndian, type Bitpix, type FitsPixels } from './image.js';
 
-/** A decoded primary HDU. */
+/**
+ * A decoded primary HDU.
+ *
+ * @example
+ * const { axes, data }: FitsImage = readFits(bytes);
+ */
 export interface FitsImage {
   cards: FitsCard[];
   bitpix: Bitpix;

@@ -10,7 +10,12 @@ import { AlertflowError } from '../errors.js';
 const D2R = Math.PI / 180;
 const R2D = 180 / Math.PI;
 
-/** A TAN WCS: reference sky point, reference pixel and CD matrix (degrees per pixel). */
+/**
+ * A TAN WCS: reference sky point, reference pixel and CD matrix (degrees per pixel).
+ *
+ * @example
+ * const wcs: TanWcs = { crval: [10, -5], crpix: [15.5, 15.5], cd: [[-5.6e-5, 0], [0, 5.6e-5]] };
+ */
 export interface TanWcs {
   /** CRVAL1, CRVAL2 in degrees (ICRS ra, dec). */
   crval: readonly [number, number];
@@ -20,7 +25,12 @@ export interface TanWcs {
   cd: readonly [readonly [number, number], readonly [number, number]];
 }
 
-/** Options of {@link makeTanWcs}. */
+/**
+ * Options of {@link makeTanWcs}.
+ *
+ * @example
+ * const o: TanWcsOptions = { ra: 10, dec: -5, pixelScaleArcsec: 0.2, width: 30, height: 30 };
+ */
 export interface TanWcsOptions {
   ra: number;
   dec: number;

@@ -6,7 +6,12 @@ import { AlertflowError } from '../errors.js';
 import { encodeHeader, FITS_BLOCK, type FitsCard } from './header.js';
 import { bitpixOf, swapEndian, type FitsPixels } from './image.js';
 
-/** What {@link writeFitsImage} writes. */
+/**
+ * What {@link writeFitsImage} writes.
+ *
+ * @example
+ * const input: FitsImageInput = { data: new Float32Array(900), axes: [30, 30] };
+ */
 export interface FitsImageInput {
   /** Pixels, fastest axis first (row-major for 2-D: index = y * width + x). */
   data: FitsPixels;

@@ -40,3 +40,4 @@ export { OcfFileReader } from './avro/ocf/read-file.js';
 export type { OcfFileReaderOptions } from './avro/ocf/read-file.js';
 export { OcfEncoder, OcfFileWriter, encodeOcf } from './avro/ocf/write.js';
 export type { OcfWriteOptions } from './avro/ocf/write.js';
+export { frameForKafka, createFrameStep } from './frame.js';

@@ -60,8 +60,8 @@ interface PartitionState {
   next?: number;
   /** Last committed offset in this assignment. */
   committed?: number;
-  /** Reached the partition end with nothing more delivered since. */
-  eof: boolean;
+  /** Offset at which librdkafka last reported the partition end (EOF event). */
+  eofAt?: number;
 }
 
 /**
@@ -108,7 +108,7 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
   });
   consumer.on('partition.eof', (e) => {
     const p = parts.get(e.partition);
-    if (p) p.eof = true;
+    if (p) p.eofAt = e.offset;
   });
   consumer.setDefaultConsumeTimeout(config.pollTimeoutMs ?? 200);
 
@@ -119,7 +119,7 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
         if (cooperative) consumer.incrementalAssign(assignment);
         else consumer.assign(assignment);
         if (!cooperative) parts.clear();
-        for (const tp of assignment) if (tp.topic === topic) parts.set(tp.partition, { eof: false });
+        for (const tp of assignment) if (tp.topic === topic) parts.set(tp.partition, {});
         assignedOnce = true;
         // Newly assigned partitions must honour an ongoing backpressure pause.
         if (paused && assignment.length > 0) consumer.pause(assignment);
@@ -150,7 +150,6 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
     if (p) {
       p.floor ??= m.offset;
       p.next = m.offset + 1;
-      p.eof = false;
     }
     const value = (asPacket ? ({ kind: 'raw', bytes } satisfies RawPacket) : bytes) as T;
     const rec: SourceRecord<T> = { value, position: { partition: String(m.partition), offset: m.offset }, bytes };
@@ -178,7 +177,9 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
 
   function caughtUp(): boolean {
     if (!assignedOnce) return false;
-    for (const p of parts.values()) if (!p.eof) return false;
+    // EOF events are emitted before the batch they end is handed out, so
+    // compare offsets instead of keeping a flag: caught up = delivered up to the end.
+    for (const p of parts.values()) if (p.eofAt === undefined || (p.next ?? p.eofAt) !== p.eofAt) return false;
     return true;
   }
 

@@ -100,7 +100,9 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
   const order = validateGraph(spec, isKnownType).map((s) => resolveStepSpec(s, options.baseDir));
   const batchSize = options.batchSize ?? 256;
   const waitMs = options.batchWaitMs ?? 20;
-  const opened: Array<{ close(): Promise<void> }> = [];
+  const openedSources: Array<{ close(): Promise<void> }> = [];
+  const openedSinks: Array<{ close(): Promise<void> }> = [];
+  let failed = false;
   const sources = new Map<string, { source: Source; tracker: DeliveryTracker }>();
   const sinks = new Map<string, Sink>();
   let pool: WorkerPool | undefined;
@@ -113,11 +115,11 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
         let source = options.sources?.[step.id] ?? (await (await sourceFactory(step))(step.config ?? {}));
         const pace = (step.config?.pace as Pace | undefined) ?? options.pace;
         if (pace) source = paced(source, pace);
-        opened.push(source);
+        openedSources.push(source);
         sources.set(step.id, { source, tracker: new DeliveryTracker((t) => metrics.latency.record(performance.now() - t.t0)) });
       } else if (step.kind === 'sink') {
         const sink = options.sinks?.[step.id] ?? (await (await sinkFactory(step))(step.config ?? {}));
-        opened.push(sink);
+        openedSinks.push(sink);
         sinks.set(step.id, sink);
       } else {
         await batchFnFor(step);
@@ -125,7 +127,7 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
       }
     }
     const deadSink = options.deadLetterSink ?? (await buildDeadLetterSink(spec));
-    opened.push(deadSink);
+    openedSinks.push(deadSink);
 
     const subjects = new Map<string, Subject<Envelope>>();
     const streams = new Map<string, Observable<Envelope>>();
@@ -204,6 +206,9 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
     );
     await Promise.all([flowing, ...pumps]);
     for (const t of timers) clearInterval(t);
+    // Sinks close before the final commit: a sink that finalises its output on
+    // close (a file renamed into place) must be done before its records count as delivered.
+    await closeAll(openedSinks);
     await commit();
     if (commitError) throw commitError;
     metrics.end();
@@ -214,15 +219,24 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
     return { metrics: metrics.snapshot(), outputs, deadLetters: deadSink.describe?.() ?? 'dead letters', stoppedBy: stopper.signal.aborted ? 'stop' : 'end' };
   } catch (err) {
     stopper.abort();
+    failed = true;
     throw err instanceof AlertflowError ? err : new AlertflowError('ERR_STEP_FAILED', `graph "${spec.name}" failed: ${(err as Error)?.message ?? String(err)}`, { graph: spec.name }, { cause: err });
   } finally {
     for (const t of timers) clearInterval(t);
     removeSignalHandlers();
-    const closing = await Promise.allSettled([...opened].reverse().map((o) => o.close()));
+    // After a failure the first error is the one reported; close errors are secondary.
+    await closeAll(openedSinks).catch(() => undefined);
+    await closeAll(openedSources).catch((err) => (failed ? undefined : Promise.reject(err)));
     await pool?.close();
-    const failed = closing.find((c): c is PromiseRejectedResult => c.status === 'rejected');
-    if (failed && !stopper.signal.aborted) throw failed.reason;
   }
+}
+
+/** Closes each once, all of them even when some fail; rejects with the first failure. */
+async function closeAll(items: Array<{ close(): Promise<void> }>): Promise<void> {
+  const pending = items.splice(0, items.length);
+  const results = await Promise.allSettled(pending.reverse().map((o) => o.close()));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 /** A batch step: batches, runs (in-process or on the pool, in order), and splits outputs from failures. */

@@ -6,7 +6,12 @@ import type { LsstDiaObject } from './schema-types.js';
 import { BANDS, type Band } from './rubin.js';
 import type { Detection } from './records.js';
 
-/** The forced-photometry fields the summaries use (a diaForcedSource record has them). */
+/**
+ * The forced-photometry fields the summaries use (a diaForcedSource record has them).
+ *
+ * @example
+ * const f: ForcedFluxes = alert.prvDiaForcedSources[0];
+ */
 export interface ForcedFluxes {
   band: string | null;
   psfFlux: number | null;

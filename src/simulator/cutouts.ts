@@ -10,7 +10,12 @@ import type { FitsCard } from '../fits/header.js';
 import type { Rng } from './prng.js';
 import { TEMPLATE_NOISE } from './measure.js';
 
-/** What the three stamps show. */
+/**
+ * What the three stamps show.
+ *
+ * @example
+ * renderCutouts({ size: 30, wcs, ra, dec, psfSigmaPix: 1.7, scienceFlux: 5e3, templateFlux: 4e3, differenceFlux: 1e3, skySigma: 60, host: null }, rng);
+ */
 export interface StampScene {
   size: number;
   wcs: TanWcs;
@@ -28,7 +33,12 @@ export interface StampScene {
   extraCards?: FitsCard[];
 }
 
-/** The cutouts as FITS bytes. */
+/**
+ * The cutouts as FITS bytes.
+ *
+ * @example
+ * const { difference }: Cutouts = renderCutouts(scene, rng);
+ */
 export interface Cutouts {
   difference: Buffer;
   science: Buffer;

@@ -10,7 +10,12 @@ import type { SkyObject } from './population.js';
 import { diaForcedSourceRecord, type Detection, type ForcedMeasurement } from './records.js';
 import type { LsstDiaForcedSource } from './schema-types.js';
 
-/** Detections and forced measurements before the simulated night. */
+/**
+ * Detections and forced measurements before the simulated night.
+ *
+ * @example
+ * const h: History = objectHistory(obj, 61000.02);
+ */
 export interface History {
   detections: Detection[];
   forced: LsstDiaForcedSource[];
@@ -18,8 +23,9 @@ export interface History {
   firstId: bigint | null;
 }
 
-/** Caps keep packets bounded (Rubin sends at most 12 months of history). */
+/** Most prvDiaSources an alert carries (newest kept); caps keep packets bounded. @example MAX_PRV_SOURCES // 200 */
 export const MAX_PRV_SOURCES = 200;
+/** Most prvDiaForcedSources an alert carries (newest kept). @example MAX_PRV_FORCED // 400 */
 export const MAX_PRV_FORCED = 400;
 const BAND_W = [0.07, 0.18, 0.26, 0.24, 0.15, 0.1];
 

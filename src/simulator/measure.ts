@@ -8,7 +8,12 @@ import type { Band } from './rubin.js';
 import { offsetArcsec } from './sky.js';
 import { trueFlux, type SkyObject } from './population.js';
 
-/** Conditions of one exposure as the measurement model needs them. */
+/**
+ * Conditions of one exposure as the measurement model needs them.
+ *
+ * @example
+ * const e: Exposure = { mjd: 61000.1, band: 'r', skySigma: 60, seeingArcsec: 0.8 };
+ */
 export interface Exposure {
   mjd: number;
   band: Band;
@@ -16,7 +21,12 @@ export interface Exposure {
   seeingArcsec: number;
 }
 
-/** Measured quantities of one object in one exposure. */
+/**
+ * Measured quantities of one object in one exposure.
+ *
+ * @example
+ * const { psfFlux, psfFluxErr }: Measurement = measure(obj, exposure, rng);
+ */
 export interface Measurement {
   trueFlux: number;
   psfFlux: number;
@@ -31,7 +41,7 @@ export interface Measurement {
   posErrArcsec: number;
 }
 
-/** Templates are coadds of many visits, so their noise is a fraction of one visit's. */
+/** Template noise as a fraction of one visit's (templates are coadds). @example skySigma * TEMPLATE_NOISE */
 export const TEMPLATE_NOISE = 1 / 3;
 
 /**

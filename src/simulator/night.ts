@@ -17,7 +17,12 @@ import { destination, offsetArcsec, tangentOffset } from './sky.js';
 import { ephemerisPosition, movingFlux, movingObject, mpcOrbitRecord, ssSourceRecord } from './solar-system.js';
 import { fluxError, planVisits, type Visit } from './visits.js';
 
-/** Options of {@link simulateNight}. */
+/**
+ * Options of {@link simulateNight}.
+ *
+ * @example
+ * const opts: SimulateNightOptions = { alerts: 20000, seed: 42, ssFraction: 0.03 };
+ */
 export interface SimulateNightOptions {
   /** Number of alerts to produce. */
   alerts: number;
@@ -29,16 +34,26 @@ export interface SimulateNightOptions {
   region?: { ra: number; dec: number; radiusDeg: number };
   /** Fraction of solar-system alerts; default 0.03. */
   ssFraction?: number;
-  /** MJD (TAI) the night starts; default 61000.02 (2025-11-20, evening in Chile). */
+  /** MJD (TAI) the night starts; default 61000.02 (00:29 UTC on 2025-11-21: the evening of day_obs 2025-11-20 in Chile). */
   startMjd?: number;
   /** Cutout width and height in pixels; default 30. */
   cutoutSize?: number;
 }
 
-/** What produced a simulated alert. */
+/**
+ * What produced a simulated alert.
+ *
+ * @example
+ * if (truth.kind === 'solar-system') …
+ */
 export type AlertKind = ObjectKind | 'bogus' | 'solar-system';
 
-/** The ground truth behind one alert. */
+/**
+ * The ground truth behind one alert.
+ *
+ * @example
+ * const { ra, dec, injectedFlux }: AlertTruth = simulated.truth;
+ */
 export interface AlertTruth {
   kind: AlertKind;
   /** True position at the visit, degrees. */
@@ -66,13 +81,23 @@ export interface AlertTruth {
   isNewObject: boolean;
 }
 
-/** One simulated alert: the schema-shaped record and its truth. */
+/**
+ * One simulated alert: the schema-shaped record and its truth.
+ *
+ * @example
+ * const { alert, truth }: SimulatedAlert = simulateNight({ alerts: 1 }).next().value!;
+ */
 export interface SimulatedAlert {
   alert: LsstAlert;
   truth: AlertTruth;
 }
 
-/** Default region: the Extended Chandra Deep Field South, a Rubin deep-drilling field. */
+/**
+ * Default region: the Extended Chandra Deep Field South, a Rubin deep-drilling field.
+ *
+ * @example
+ * simulateNight({ alerts: 100, region: { ...DEFAULT_REGION, radiusDeg: 1 } });
+ */
 export const DEFAULT_REGION = { ra: 53.125, dec: -28.1, radiusDeg: 3.5 } as const;
 const BOGUS_FRACTION = 0.06;
 const MAX_TRIES = 200;

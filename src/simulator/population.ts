@@ -7,10 +7,20 @@ import { BANDS, magToNJy, type Band } from './rubin.js';
 import { Rng, subSeed } from './prng.js';
 import { randomInCap } from './sky.js';
 
-/** What produces an object's flux changes. */
+/**
+ * What produces an object's flux changes.
+ *
+ * @example
+ * const k: ObjectKind = 'supernova';
+ */
 export type ObjectKind = 'variable-star' | 'agn' | 'supernova';
 
-/** A simulated DiaObject's true properties. */
+/**
+ * A simulated DiaObject's true properties.
+ *
+ * @example
+ * const obj: SkyObject = skyObject(42, 0, DEFAULT_REGION, 61000.02);
+ */
 export interface SkyObject {
   index: number;
   kind: ObjectKind;
@@ -29,7 +39,12 @@ export interface SkyObject {
   lc: LightCurve;
 }
 
-/** Light-curve parameters by kind. */
+/**
+ * Light-curve parameters by kind.
+ *
+ * @example
+ * if (obj.lc.kind === 'supernova') console.log(obj.lc.t0);
+ */
 export type LightCurve =
   | { kind: 'variable-star'; meanFlux: Record<Band, number>; periodDays: number; ampMag: number; phase0: number; sawtooth: boolean }
   | { kind: 'agn'; meanFlux: Record<Band, number>; terms: { period: number; amp: number; phase: number }[] }

@@ -6,7 +6,12 @@ import type { LsstDiaForcedSource, LsstDiaSource } from './schema-types.js';
 import { Rng } from './prng.js';
 import type { Band } from './rubin.js';
 
-/** A simulated measurement on a difference image: the part of a diaSource that drives the rest. */
+/**
+ * A simulated measurement on a difference image: the part of a diaSource that drives the rest.
+ *
+ * @example
+ * const rec = diaSourceRecord(detection);
+ */
 export interface Detection {
   diaSourceId: bigint;
   diaObjectId: bigint | null;
@@ -40,11 +45,15 @@ export interface Detection {
   seed: number;
 }
 
-/** Artefact flag bits of {@link Detection.flags}. */
+/** Artefact flag bit of {@link Detection.flags}: cosmic ray. @example det.flags & FLAG_CR */
 export const FLAG_CR = 1;
+/** Artefact flag bit: near a detector edge. @example det.flags & FLAG_EDGE */
 export const FLAG_EDGE = 2;
+/** Artefact flag bit: saturated pixels. @example det.flags & FLAG_SATURATED */
 export const FLAG_SATURATED = 4;
+/** Artefact flag bit: satellite streak. @example det.flags & FLAG_STREAK */
 export const FLAG_STREAK = 8;
+/** Artefact flag bit: interpolated pixels. @example det.flags & FLAG_INTERPOLATED */
 export const FLAG_INTERPOLATED = 16;
 
 const f32 = Math.fround;
@@ -174,7 +183,12 @@ export function diaSourceRecord(d: Detection): LsstDiaSource {
   };
 }
 
-/** A forced measurement at a DiaObject's position in one visit. */
+/**
+ * A forced measurement at a DiaObject's position in one visit.
+ *
+ * @example
+ * const rec = diaForcedSourceRecord(measurement);
+ */
 export interface ForcedMeasurement {
   id: bigint;
   diaObjectId: bigint;

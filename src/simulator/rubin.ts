@@ -4,18 +4,43 @@
  */
 import { AlertflowError } from '../errors.js';
 
-/** The six LSST bands. */
+/**
+ * The six LSST bands.
+ *
+ * @example
+ * for (const band of BANDS) …
+ */
 export const BANDS = ['u', 'g', 'r', 'i', 'z', 'y'] as const;
 /** One LSST band. @example const b: Band = 'r'; */
 export type Band = (typeof BANDS)[number];
 
-/** Typical single-visit 5σ point-source depths (AB mag, dark sky, 30 s). */
+/**
+ * Typical single-visit 5σ point-source depths (AB mag, dark sky, 30 s).
+ *
+ * @example
+ * magToNJy(M5.r) / 5 // 1σ sky noise of an r visit, nJy
+ */
 export const M5: Record<Band, number> = { u: 23.7, g: 24.97, r: 24.52, i: 24.13, z: 23.56, y: 22.55 };
-/** Pixel scale of LSSTCam, arcseconds per pixel. */
+/**
+ * Pixel scale of LSSTCam, arcseconds per pixel.
+ *
+ * @example
+ * const sigmaPix = fwhmArcsec / 2.3548 / PIXEL_SCALE;
+ */
 export const PIXEL_SCALE = 0.2;
-/** AB zero point for fluxes in nJy: m = 31.4 − 2.5 log10(f / nJy). */
+/**
+ * AB zero point for fluxes in nJy: m = 31.4 − 2.5 log10(f / nJy).
+ *
+ * @example
+ * 10 ** ((AB_NJY_ZP - 20) / 2.5) // nJy of a 20th-mag source
+ */
 export const AB_NJY_ZP = 31.4;
-/** Science detectors in LSSTCam (21 rafts × 9 CCDs). */
+/**
+ * Science detectors in LSSTCam (21 rafts × 9 CCDs).
+ *
+ * @example
+ * rng.int(N_DETECTORS)
+ */
 export const N_DETECTORS = 189;
 const CCD_PIX_X = 4072;
 const CCD_PIX_Y = 4000;
@@ -54,7 +79,12 @@ export function focalPlane(eastDeg: number, northDeg: number): { detector: numbe
   return { detector, x: (gx - col) * CCD_PIX_X, y: (gy - row) * CCD_PIX_Y };
 }
 
-/** Calendar date (YYYYMMDD as a number) of an observing night: Rubin's day_obs is the UTC−12h date. */
+/**
+ * Calendar date (YYYYMMDD as a number) of an observing night: Rubin's day_obs is the UTC−12h date.
+ *
+ * @example
+ * dayObs(61000.1) // 20251120
+ */
 export function dayObs(mjd: number): number {
   const night = Math.floor(mjd - 0.5);
   let v = dayObsCache.get(night);

@@ -11,7 +11,7 @@ const OBLIQUITY_J2000 = 23.4392911;
 /** ICRS → galactic rotation (Hipparcos, ESA 1997 vol. 1 §1.5.3). */
 const GAL = [
   [-0.0548755604162154, -0.873437090234885, -0.4838350155487132],
-  [0.4941094278755837, -0.4448296299600112, 0.7469822444972189],
+  [0.4941094278755837, -0.4448296299600112, 0.746982244497219],
   [-0.8676661490190047, -0.1980763734312015, 0.4559837761750669],
 ] as const;
 
@@ -76,7 +76,7 @@ export function tangentOffset(ra0: number, dec0: number, ra: number, dec: number
  * ICRS (ra, dec) to mean ecliptic (λ, β) of J2000, degrees.
  *
  * @example
- * toEcliptic(90, 23.4392911) // ≈ [90, 46.88]
+ * toEcliptic(90, 23.4392911) // ≈ [90, 0] (the ecliptic point at λ = 90°)
  */
 export function toEcliptic(ra: number, dec: number): [number, number] {
   const a = ra * D2R, d = dec * D2R, e = OBLIQUITY_J2000 * D2R;

@@ -8,7 +8,12 @@ import type { Rng } from './prng.js';
 import { magToNJy, type Band } from './rubin.js';
 import { offsetArcsec, toEcliptic, toGalactic } from './sky.js';
 
-/** A simulated minor planet at the time of one visit. */
+/**
+ * A simulated minor planet at the time of one visit.
+ *
+ * @example
+ * const mo: MovingObject = movingObject(rng, 'r', 24.5);
+ */
 export interface MovingObject {
   designation: string;
   packed: string;

@@ -6,7 +6,12 @@ import { M5, magToNJy, visitId, type Band } from './rubin.js';
 import { Rng, subSeed } from './prng.js';
 import { randomInCap } from './sky.js';
 
-/** One simulated visit (a 30 s exposure). */
+/**
+ * One simulated visit (a 30 s exposure).
+ *
+ * @example
+ * const { id, band, mjd }: Visit = planVisits(1, 20, 1000, 61000.02, DEFAULT_REGION)[0];
+ */
 export interface Visit {
   index: number;
   id: bigint;

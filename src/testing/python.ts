@@ -18,7 +18,12 @@ function repoRoot(): string {
   }
 }
 
-/** Why oracle tests skip when the environment is missing. */
+/**
+ * Why oracle tests skip when the environment is missing.
+ *
+ * @example
+ * test('x', { skip: pythonOracle() ? false : PYTHON_ORACLE_MISSING }, () => {});
+ */
 export const PYTHON_ORACLE_MISSING = 'Python oracle venv not found: run `npm run oracle:venv` (scripts/setup-python.sh) to enable this test';
 
 /**

@@ -14,7 +14,7 @@ after(async () => {
   await kafka?.stop();
 });
 
-test('after a rebalance, offsets of revoked partitions are not committed', async () => {
+test('after a rebalance, offsets of revoked partitions are not committed', { timeout: 180_000 }, async () => {
   const topic = uniq('rebal');
   await createTopic(kafka.brokers, topic, 2);
   await produceBuffers(kafka.brokers, topic, Array.from({ length: 40 }, (_, i) => ({ value: payload(i), partition: i % 2 })));

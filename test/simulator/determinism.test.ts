@@ -36,7 +36,7 @@ test('yields exactly the number of alerts asked for, lazily', () => {
 
 test('midpointMjdTai never decreases and visits are ~30 s + slew apart', () => {
   const mjds: number[] = [];
-  for (const { alert } of simulateNight({ alerts: 2000, seed: 5, visits: 40 })) mjds.push(alert.diaSource.midpointMjdTai);
+  for (const { alert } of simulateNight({ alerts: 600, seed: 5, visits: 40 })) mjds.push(alert.diaSource.midpointMjdTai);
   const visits = [...new Set(mjds)];
   assert.equal(visits.length, 40);
   for (let i = 1; i < mjds.length; i++) assert.ok(mjds[i]! >= mjds[i - 1]!);

@@ -11,12 +11,13 @@ const skip = SCHEMA_MISSING || (pythonOracle() ? false : PYTHON_ORACLE_MISSING);
 
 /** Our value in the oracle's JSON form: integers as decimal strings, floats as numbers. */
 function expectEqual(ours: unknown, theirs: unknown, path: string): void {
-  if (ours === null || typeof ours === 'boolean' || typeof ours === 'string') return assert.equal(theirs, ours, path);
-  if (typeof ours === 'bigint') return assert.equal(theirs, ours.toString(), path);
+  // Scalars are compared without assert calls on the happy path: there are ~10^6 of them.
+  const fail = (want: unknown) => assert.fail(`${path}: fastavro ${JSON.stringify(theirs)}, ours ${String(want)}`);
+  if (ours === null || typeof ours === 'boolean' || typeof ours === 'string') return void (theirs === ours || fail(ours));
+  if (typeof ours === 'bigint') return void (theirs === ours.toString() || fail(ours));
   if (typeof ours === 'number') {
     // fastavro returns ints as int (sent as strings) and floats/doubles as float.
-    if (typeof theirs === 'string') return assert.equal(theirs, String(ours), path);
-    return assert.equal(theirs, ours, path);
+    return void ((typeof theirs === 'string' ? theirs === String(ours) : theirs === ours) || fail(ours));
   }
   if (Buffer.isBuffer(ours)) return assert.equal((theirs as { $b64: string }).$b64, ours.toString('base64'), path);
   if (Array.isArray(ours)) {
@@ -32,7 +33,7 @@ function expectEqual(ours: unknown, theirs: unknown, path: string): void {
 test('fastavro decodes 50 simulated alerts (official v11 schema) to the same values', { skip }, async () => {
   const type = lsstAlertType();
   // Enough alerts that solar-system ones (with mpc_orbits timestamps) are among the 50.
-  const alerts = [...simulateNight({ alerts: 400, seed: 23, ssFraction: 0.1 })].slice(0, 50).map((s) => s.alert);
+  const alerts = [...simulateNight({ alerts: 120, seed: 23, ssFraction: 0.15 })].slice(0, 50).map((s) => s.alert);
   assert.ok(alerts.some((a) => a.mpc_orbits !== null) && alerts.some((a) => a.diaObject !== null));
   const frames: Buffer[] = [];
   for (const a of alerts) {
