@@ -36,12 +36,24 @@ export async function ensureBroker(opts: { partitions?: number } = {}): Promise<
   // A free port, not 19092, so a developer's `alertflow kafka up` broker is left alone.
   const state = await startBroker({ port: await freePort(), partitions: opts.partitions ?? 1, stateFile, dataDir: join(dir, 'broker') });
   let stopped = false;
+  // If the test process exits without calling stop() (a crash, a forgotten
+  // after()), do not leave a JVM behind.
+  const onExit = () => {
+    try {
+      process.kill(state.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   return {
     brokers: state.brokers,
     started: true,
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', onExit);
       await stopBroker({ stateFile });
       rmSync(dir, { recursive: true, force: true });
     },
