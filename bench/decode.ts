@@ -210,14 +210,14 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
     await warmUp(batches, pools);
     results.diagnostics = { describe: 'per alert on the main thread: decode vs structuredClone of packets in and decoded alerts out (what each pool task adds)', ...(await cloneCosts(batches)) };
     // Round-robin: every round runs each mode once, so slow drift in machine load hits all modes alike.
-    for (let round = 1; round <= o.repeat; round++) {
+    for (let lap = 1; lap <= o.repeat; lap++) {
       for (const mode of modes) {
         if (failedModes.has(mode.name)) continue;
         try {
           const p = await mode.pass();
           if (p.ok !== o.alerts || p.failed > 0) throw new Error(`decoded ${p.ok} of ${o.alerts} packets (${p.failed} failed)`);
           runs.get(mode.name)!.push(p);
-          log(`decode round ${round}/${o.repeat}: ${mode.name} ${p.seconds.toFixed(3)} s (${Math.round(o.alerts / p.seconds)} alerts/s)`);
+          log(`decode round ${lap}/${o.repeat}: ${mode.name} ${p.seconds.toFixed(3)} s (${Math.round(o.alerts / p.seconds)} alerts/s)`);
         } catch (err) {
           failedModes.set(mode.name, (err as Error).message);
           log(`decode: ${mode.name} failed: ${(err as Error).message}`);

@@ -116,7 +116,8 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(out, json + '\n');
   process.stdout.write(json + '\n');
   process.stderr.write(`[bench] wrote ${out}\n`);
-  return 0;
+  // A run that stopped early still wrote its report, but must not look like a success to a script.
+  return 'error' in report.results ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

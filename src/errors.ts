@@ -24,6 +24,11 @@ export type ErrorCode =
   | 'ERR_REGISTRY_UNAVAILABLE'
   | 'ERR_FORMAT_UNKNOWN'
   | 'ERR_FITS'
+  | 'ERR_HEALPIX'
+  | 'ERR_WCS'
+  | 'ERR_HATS'
+  // alerts (packaging and alert filters)
+  | 'ERR_ALERT_INVALID'
   // runtime
   | 'ERR_GRAPH_INVALID'
   | 'ERR_STEP_UNKNOWN'
@@ -38,7 +43,13 @@ export type ErrorCode =
   | 'ERR_IO'
   | 'ERR_CLI_USAGE'
   // simulator
-  | 'ERR_SIMULATOR_OPTIONS';
+  | 'ERR_SIMULATOR_OPTIONS'
+  // association
+  | 'ERR_ASSOCIATION'
+  // stores (DuckDB tables, Parquet exports)
+  | 'ERR_STORE'
+  // photometry
+  | 'ERR_PHOTOMETRY';
 
 export interface ErrorData {
   name: string;

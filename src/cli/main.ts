@@ -7,6 +7,11 @@ import { registerInspectCommand } from './commands/inspect.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerKafkaCommand } from './commands/kafka.js';
+import { registerForcedPhotometryCommand } from './commands/forced-photometry.js';
+import { registerAssociateCommand } from './commands/associate.js';
+import { registerFilterExtendednessCommand } from './commands/filter-extendedness.js';
+import { registerExportParquetCommand } from './commands/export-parquet.js';
+import { registerExportHatsCommand, registerHatsCommand } from './commands/hats.js';
 import { VERSION } from '../index.js';
 
 /** Builds the program (exported for tests that check --help texts). */
@@ -20,6 +25,13 @@ export function buildProgram(): Command {
   registerInspectCommand(program);
   registerReplayCommand(program);
   registerRunCommand(program);
+  registerAssociateCommand(program);
+  registerForcedPhotometryCommand(program);
+  registerFilterExtendednessCommand(program);
+  const exportCommand = program.command('export').description('Export candidate tables and catalogs (Parquet, HATS)');
+  registerExportParquetCommand(exportCommand);
+  registerExportHatsCommand(exportCommand);
+  registerHatsCommand(program);
   registerKafkaCommand(program);
   return program;
 }

@@ -3,6 +3,7 @@
  * blocks and closed by an `END` card (FITS Standard 4.0, section 4).
  */
 import { AlertflowError } from '../errors.js';
+import { foldContinueCards, formatLongStringCard } from './long-string.js';
 
 /**
  * Size of one FITS logical record (header or data block), in bytes.
@@ -103,6 +104,10 @@ export function formatCard(card: FitsCard): string[] {
     for (let i = 0; i === 0 || i < comment.length; i += 72) lines.push((key.padEnd(8) + comment.slice(i, i + 72)).padEnd(FITS_CARD));
     return lines;
   }
+  // Strings longer than one card use the CONTINUE convention.
+  if (typeof card.value === 'string' && card.value.replace(/'/g, "''").length > 68 && PRINTABLE_RE.test(card.value)) {
+    return formatLongStringCard(key, card.value, comment);
+  }
   let text = `${key.padEnd(8)}= ${formatValue(card)}`;
   if (text.length > FITS_CARD) throw new AlertflowError('ERR_FITS', `FITS card ${key} does not fit in 80 characters`);
   if (comment) text += ` / ${comment}`;
@@ -126,7 +131,7 @@ export function encodeHeader(cards: readonly FitsCard[]): Buffer {
   return buf;
 }
 
-function parseValue(raw: string, key: string): { value: FitsValue; comment?: string } {
+function parseValue(raw: string, key: string): { value: FitsValue; comment?: string; real?: boolean } {
   const s = raw.trimStart();
   if (s.startsWith("'")) {
     let i = 1;
@@ -158,7 +163,11 @@ function parseValue(raw: string, key: string): { value: FitsValue; comment?: str
     return withComment(Number.isSafeInteger(n) ? n : BigInt(token));
   }
   const real = token.replace(/[dD]/, 'E');
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(real)) return withComment(Number(real));
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(real)) {
+    const n = Number(real);
+    // Keep "150.0" a real on the way back out (readers keep the type).
+    return Number.isInteger(n) ? { ...withComment(n), real: true } : withComment(n);
+  }
   // Complex and other exotic values are kept as their text.
   return withComment(token);
 }
@@ -172,8 +181,10 @@ function parseValue(raw: string, key: string): { value: FitsValue; comment?: str
 export function parseCard(text: string): FitsCard {
   const key = text.slice(0, 8).trimEnd();
   if (text.slice(8, 10) === '= ' && !COMMENTARY.has(key)) {
-    const { value, comment } = parseValue(text.slice(10), key);
-    return comment === undefined || comment === '' ? { key, value } : { key, value, comment };
+    const { value, comment, real } = parseValue(text.slice(10), key);
+    const card: FitsCard = comment === undefined || comment === '' ? { key, value } : { key, value, comment };
+    if (real) card.real = true;
+    return card;
   }
   return { key, comment: text.slice(8).trimEnd() };
 }
@@ -198,15 +209,17 @@ export interface ParsedHeader {
  */
 export function parseHeader(buf: Uint8Array, offset = 0): ParsedHeader {
   const cards: FitsCard[] = [];
+  const continuations: (string | undefined)[] = [];
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let pos = offset; ; pos += FITS_CARD) {
     if (pos + FITS_CARD > b.length) throw new AlertflowError('ERR_FITS', 'FITS header ends before its END card', { offset: pos });
     const text = b.toString('latin1', pos, pos + FITS_CARD);
     if (text.startsWith('END') && text.slice(3).trim() === '') {
       const used = pos + FITS_CARD - offset;
-      return { cards, end: offset + Math.ceil(used / FITS_BLOCK) * FITS_BLOCK };
+      return { cards: foldContinueCards(cards, continuations), end: offset + Math.ceil(used / FITS_BLOCK) * FITS_BLOCK };
     }
     cards.push(parseCard(text));
+    continuations.push(text.startsWith('CONTINUE  ') ? text.slice(10) : undefined);
   }
 }
 

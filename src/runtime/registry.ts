@@ -15,6 +15,7 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   decode: async () => (await import('../formats/avro/decode-step.js')).createDecodeStep as unknown as BatchStepFactory,
   filter: async () => (await import('./steps/filter.js')).createFilterStep,
   select: async () => (await import('./steps/select.js')).createSelectStep,
+  'forced-measure': async () => (await import('../photometry/step.js')).createForcedMeasureStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
 };
 
