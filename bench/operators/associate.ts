@@ -84,12 +84,13 @@ export async function benchAssociate(opts: { objects?: number; sources?: number;
     t0 = performance.now();
     const cand: CandidatePair[] = [];
     for (let k = 0; k < nSrc; k++) {
-      for (const i of tree.withinRaDec(sRa[k], sDec[k], radiusArcsec / 3600)) {
-        cand.push({ source: k, sourceId: sId[k], target: oId[i], separationArcsec: 0 });
+      const ra = sRa[k];
+      const dec = sDec[k];
+      for (const i of tree.withinRaDec(ra, dec, radiusArcsec / 3600)) {
+        // Separations by Vincenty's formula, as the store and astropy compute them.
+        cand.push({ source: k, sourceId: sId[k], target: oId[i], separationArcsec: 3600 * separationDeg(ra, dec, oRa[i], oDec[i]) });
       }
     }
-    // Separations by Vincenty's formula, as the store and astropy compute them.
-    for (const c of cand) c.separationArcsec = 3600 * separationDeg(sRa[c.source], sDec[c.source], oRa[Number(c.target - 1_000_000_000n)], oDec[Number(c.target - 1_000_000_000n)]);
     assigned = greedyOneToOne(cand).size;
     matchMs.push(ms(t0));
     pairs = cand.length;

@@ -51,28 +51,37 @@ def passes(a):
     ss = (ds.get("ssObjectId") or 0) != 0 or any(a.get(f) is not None for f in ("ssSource", "ssObject", "mpc_orbits", "MPCORB"))
     return ss == cfg["requireSsSource"] and cfg["medianMin"] <= med <= cfg["medianMax"] and vals[0] >= cfg["minThreshold"] and vals[-1] <= cfg["maxThreshold"]
 read = fastavro.schemaless_reader
-both, alone, passed = [], [], 0
+both, alone, cboth, calone, passed = [], [], [], [], 0
 for _ in range(rounds):
-    t0 = time.perf_counter(); decoded = [read(io.BytesIO(b), schema) for b in bodies]
-    passed = sum(1 for a in decoded if passes(a)); both.append(time.perf_counter() - t0)
-    t0 = time.perf_counter(); sum(1 for a in decoded if passes(a)); alone.append(time.perf_counter() - t0)
-print(json.dumps({"alerts": len(bodies), "passed": passed, "decodeFilter": both, "filterOnly": alone, "fastavro": fastavro.__version__, "python": sys.version.split()[0]}))
+    t0, c0 = time.perf_counter(), time.process_time(); decoded = [read(io.BytesIO(b), schema) for b in bodies]
+    passed = sum(1 for a in decoded if passes(a)); both.append(time.perf_counter() - t0); cboth.append(time.process_time() - c0)
+    t0, c0 = time.perf_counter(), time.process_time(); sum(1 for a in decoded if passes(a)); alone.append(time.perf_counter() - t0); calone.append(time.process_time() - c0)
+print(json.dumps({"alerts": len(bodies), "passed": passed, "decodeFilter": both, "filterOnly": alone, "decodeFilterCpu": cboth, "filterOnlyCpu": calone, "fastavro": fastavro.__version__, "python": sys.version.split()[0]}))
 `;
 
-function rate(runs: number[], alerts: number) {
+/**
+ * Wall-clock and CPU figures of timed rounds. CPU time (process, one thread
+ * on both sides) keeps the ratio meaningful on a shared, loaded machine.
+ */
+function rate(runs: number[], cpu: number[], alerts: number) {
   const s = median(runs);
-  return { runs: runs.map((r) => round(r, 4)), seconds: round(s, 4), alertsPerSecond: round(alerts / s, 1) };
+  const c = median(cpu);
+  return { runs: runs.map((r) => round(r, 4)), seconds: round(s, 4), alertsPerSecond: round(alerts / s, 1), cpuSeconds: round(c, 4), alertsPerCpuSecond: round(alerts / c, 1) };
 }
 
-async function timed(fn: () => Promise<number>): Promise<{ runs: number[]; passed: number }> {
+async function timed(fn: () => Promise<number>): Promise<{ runs: number[]; cpu: number[]; passed: number }> {
   const runs: number[] = [];
+  const cpu: number[] = [];
   let passed = 0;
   for (let i = 0; i < ROUNDS; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     passed = await fn();
+    const c = process.cpuUsage(c0);
     runs.push(since(t0));
+    cpu.push((c.user + c.system) / 1e6);
   }
-  return { runs, passed };
+  return { runs, cpu, passed };
 }
 
 /**
@@ -114,9 +123,9 @@ export async function benchFilter(opts: { alerts?: number; seed?: number } = {})
   });
 
   const ours = {
-    'decode+filter': rate(decodeFilter.runs, alerts),
-    'filter-step': rate(stepOnly.runs, alerts),
-    'filter-predicate': rate(predicate.runs, alerts),
+    'decode+filter': rate(decodeFilter.runs, decodeFilter.cpu, alerts),
+    'filter-step': rate(stepOnly.runs, stepOnly.cpu, alerts),
+    'filter-predicate': rate(predicate.runs, predicate.cpu, alerts),
   };
   let python: Record<string, unknown> = { skipped: pythonMissing() ?? (officialSchemaDir() ? undefined : '../shared/data schemas not found') };
   const schemaDir = officialSchemaDir();
@@ -125,11 +134,11 @@ export async function benchFilter(opts: { alerts?: number; seed?: number } = {})
     const r = await runPython('-c', [PEER, schemaDir, set.file, String(ROUNDS), JSON.stringify(CONFIG)]);
     if (r.code !== 0) python = { skipped: `peer failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
     else {
-      const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { alerts: number; passed: number; decodeFilter: number[]; filterOnly: number[]; fastavro: string; python: string };
-      python = { 'decode+filter': rate(p.decodeFilter, p.alerts), 'filter-only': rate(p.filterOnly, p.alerts), passed: p.passed, fastavro: p.fastavro, python: p.python };
+      const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { alerts: number; passed: number; decodeFilter: number[]; filterOnly: number[]; decodeFilterCpu: number[]; filterOnlyCpu: number[]; fastavro: string; python: string };
+      python = { 'decode+filter': rate(p.decodeFilter, p.decodeFilterCpu, p.alerts), 'filter-only': rate(p.filterOnly, p.filterOnlyCpu, p.alerts), passed: p.passed, fastavro: p.fastavro, python: p.python };
     }
   }
-  const pyRate = (k: string) => (python[k] as { alertsPerSecond?: number } | undefined)?.alertsPerSecond;
+  const pyRate = (k: string, f: 'alertsPerSecond' | 'alertsPerCpuSecond' = 'alertsPerSecond') => (python[k] as Record<string, number> | undefined)?.[f];
   return {
     bench: 'filter',
     schema: 'lsst.v11_0',
@@ -146,6 +155,8 @@ export async function benchFilter(opts: { alerts?: number; seed?: number } = {})
     ratios: {
       'decode+filter ours/python': ratio(ours['decode+filter'].alertsPerSecond, pyRate('decode+filter')),
       'filter-only ours(step)/python': ratio(ours['filter-step'].alertsPerSecond, pyRate('filter-only')),
+      'decode+filter ours/python (CPU time)': ratio(ours['decode+filter'].alertsPerCpuSecond, pyRate('decode+filter', 'alertsPerCpuSecond')),
+      'filter-only ours(step)/python (CPU time)': ratio(ours['filter-step'].alertsPerCpuSecond, pyRate('filter-only', 'alertsPerCpuSecond')),
     },
   };
 }

@@ -17,8 +17,10 @@ import { createTableSql, recordColumns } from '../../src/stores/duckdb/schema.js
 
 /** Seeded diaSource rows: a simulated night's sources and histories, cloned with fresh ids up to `rows`. */
 function seededRows(rows: number, seed: number): Record<string, unknown>[] {
-  const base: Record<string, unknown>[] = [];
-  for (const { alert } of simulateNight({ alerts: 200, seed, cutoutSize: 4 })) for (const s of [alert.diaSource, ...(alert.prvDiaSources ?? [])]) base.push(s as unknown as Record<string, unknown>);
+  // Unique by id: alerts of one object repeat the same prvDiaSources.
+  const byId = new Map<bigint, Record<string, unknown>>();
+  for (const { alert } of simulateNight({ alerts: 200, seed, cutoutSize: 4 })) for (const s of [alert.diaSource, ...(alert.prvDiaSources ?? [])]) byId.set(s.diaSourceId, s as unknown as Record<string, unknown>);
+  const base = [...byId.values()];
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < rows; i++) {
     const b = base[i % base.length]!;
@@ -38,7 +40,9 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 /**
- * Runs the bench and returns its figures (rows/s, seconds, ratios, latencies in ms).
+ * Runs the bench. Wall-clock figures are only comparable within one run (the
+ * peer runs on the same machine at the same time); report the ratios.
+ * and returns its figures (rows/s, seconds, ratios, latencies in ms).
  *
  * @example
  * const report = await benchDuckdb({ rows: 50000, seed: 1 });
@@ -51,7 +55,7 @@ export async function benchDuckdb(opts: { rows?: number; seed?: number } = {}): 
   const cols = recordColumns('diaSource');
   const result: Record<string, unknown> = { rows, seed, columns: cols.length };
   try {
-    const store = await openCandidateStore(join(dir, 'bench.duckdb'));
+    const store = await openCandidateStore(join(dir, 'bench.duckdb'), { indexes: true });
     const conn = store.db.connection;
     // 1. Raw appender into a plain table.
     await runSql(conn, createTableSql('diaSource', 'raw_append'));

@@ -13,7 +13,7 @@ import type { AvroSchemaJson } from '../formats/avro/schemas/schema-json.js';
 
 /** The Rubin schemas alerts can be packaged in. @example const v: RubinSchemaName = 'lsst.v11_0'; */
 export type RubinSchemaName = 'lsst.v9_0' | 'lsst.v10_0' | 'lsst.v11_0';
-/** Kinds of flat records in an alert; `orbit` is v9's MPCORB or v10+'s mpc_orbits. */
+/** Kinds of flat records in an alert; `orbit` is v9's MPCORB or v10+'s mpc_orbits. @example const k: RecordKind = 'orbit'; */
 export type RecordKind = 'diaSource' | 'diaObject' | 'diaForcedSource' | 'ssSource' | 'orbit';
 
 type Primitive = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'string' | 'bytes';
@@ -29,7 +29,7 @@ interface Field {
 const DOCS: Record<RubinSchemaName, readonly AvroSchemaJson[]> = { 'lsst.v9_0': lsstV9Schemas, 'lsst.v10_0': lsstV10Schemas, 'lsst.v11_0': lsstV11Schemas };
 const RUBIN: readonly RubinSchemaName[] = ['lsst.v9_0', 'lsst.v10_0', 'lsst.v11_0'];
 
-/** Schema record name of a kind in a version (the orbit record was renamed in 10.0). */
+/** Schema record name of a kind in a version (the orbit record was renamed in 10.0). @example recordName('lsst.v9_0', 'orbit') // 'MPCORB' */
 export function recordName(schema: RubinSchemaName, kind: RecordKind): string {
   return kind === 'orbit' ? (schema === 'lsst.v9_0' ? 'MPCORB' : 'mpc_orbits') : kind;
 }
@@ -43,7 +43,7 @@ function primitiveOf(t: unknown): Primitive {
 
 const fieldCache = new Map<string, Field[]>();
 
-/** The fields of a flat record, in schema order. */
+/** The fields of a flat record, in schema order. @example recordFields('lsst.v11_0', 'diaSource')[0].name // 'diaSourceId' */
 export function recordFields(schema: RubinSchemaName, kind: RecordKind): Field[] {
   const key = `${schema}/${kind}`;
   let fields = fieldCache.get(key);
@@ -103,7 +103,7 @@ function renamed(kind: RecordKind, input: Record<string, unknown>, target: Rubin
   return out;
 }
 
-/** Options of {@link conformRecord}. */
+/** Options of {@link conformRecord}. @example conformRecord(s, 'diaSource', ds, 'diaSource', { nullCountsAsZero: true }) */
 export interface ConformOptions {
   /** v11 made some count fields non-nullable ints; write null counts as 0 instead of failing (default false). */
   nullCountsAsZero?: boolean;

@@ -2,7 +2,7 @@
  * A static 3-d tree over unit vectors on the celestial sphere. Working in
  * Cartesian coordinates means RA wrap-around and the poles need no special
  * cases; queries compare squared chord lengths, so the inner loop has no
- * trigonometry. Built once (O(n log n), median splits on the widest axis);
+ * trigonometry. Built once (O(n log n), median splits on the widest axis of each node's box);
  * the store puts later insertions in a small overlay and rebuilds now and then.
  */
 import { radecToVector } from '../sky/vector.js';
@@ -67,16 +67,26 @@ export class SkyKdTree {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const axis = new Uint8Array(n);
-    const stack: number[] = [0, n];
+    // Each pending range carries a bounding box: the root's is measured, a child's is its
+    // parent's cut at the split value, so choosing the widest axis costs O(1) per node.
+    const root = [0, 1, 2].flatMap((a) => bounds(cols[a], 0, n));
+    const stack: number[] = [0, n, ...root];
     while (stack.length > 0) {
+      const box = stack.splice(stack.length - 6, 6);
       const hi = stack.pop()!;
       const lo = stack.pop()!;
       if (hi - lo <= LEAF) continue;
-      const a = widestAxis(cols, lo, hi);
+      let a = 0;
+      for (let k = 1; k < 3; k++) if (box[2 * k + 1] - box[2 * k] > box[2 * a + 1] - box[2 * a]) a = k;
       const mid = (lo + hi) >> 1;
       select(cols, a, order, lo, hi - 1, mid);
       axis[mid] = a;
-      stack.push(lo, mid, mid + 1, hi);
+      const split = cols[a][mid];
+      const left = [...box];
+      left[2 * a + 1] = split;
+      const right = [...box];
+      right[2 * a] = split;
+      stack.push(lo, mid, ...left, mid + 1, hi, ...right);
     }
     return new SkyKdTree(cols[0], cols[1], cols[2], order, axis);
   }
@@ -143,24 +153,15 @@ export class SkyKdTree {
   }
 }
 
-function widestAxis(cols: Float64Array[], lo: number, hi: number): number {
-  let best = 0;
-  let bestSpread = -1;
-  for (let a = 0; a < 3; a++) {
-    const c = cols[a];
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = lo; i < hi; i++) {
-      const v = c[i];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    if (max - min > bestSpread) {
-      bestSpread = max - min;
-      best = a;
-    }
+function bounds(c: Float64Array, lo: number, hi: number): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = lo; i < hi; i++) {
+    const v = c[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  return best;
+  return [min, max];
 }
 
 /**

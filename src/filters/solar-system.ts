@@ -53,7 +53,12 @@ export function isSolarSystemTag(tag: string): boolean {
   return PHRASES.some((p) => containsPhrase(w, p));
 }
 
-/** An id that names an object: not null/undefined, and not 0 (Rubin v9 writes 0 for "none"). */
+/**
+ * An id that names an object: not null/undefined, and not 0 (the BOOM v9 packet has ssObjectId 0 for "none").
+ *
+ * @example
+ * isAssociatedId(0n) // false
+ */
 export function isAssociatedId(id: unknown): boolean {
   if (id === null || id === undefined) return false;
   if (typeof id === 'bigint') return id !== 0n;
@@ -62,7 +67,12 @@ export function isAssociatedId(id: unknown): boolean {
   return true;
 }
 
-/** Packet fields that, when non-null, carry a solar-system record (v9: ssSource, MPCORB; v10/v11: ssSource, mpc_orbits). */
+/**
+ * Packet fields that, when non-null, carry a solar-system record (v9: ssSource, MPCORB; v10/v11: ssSource, mpc_orbits; ssObject for other producers).
+ *
+ * @example
+ * SOLAR_SYSTEM_FIELDS.some((f) => alert[f] != null)
+ */
 export const SOLAR_SYSTEM_FIELDS: readonly string[] = ['ssSource', 'ssObject', 'mpc_orbits', 'MPCORB'];
 
 /**

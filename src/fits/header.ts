@@ -4,6 +4,7 @@
  */
 import { AlertflowError } from '../errors.js';
 import { foldContinueCards, formatLongStringCard } from './long-string.js';
+import { rawLines } from './raw-text.js';
 
 /**
  * Size of one FITS logical record (header or data block), in bytes.
@@ -95,6 +96,9 @@ function formatValue(card: FitsCard): string {
  * formatCard({ key: 'BITPIX', value: -32 }) // 'BITPIX  =                  -32' padded to 80
  */
 export function formatCard(card: FitsCard): string[] {
+  // A card read from a file and left unchanged is written as it was read.
+  const raw = rawLines(card);
+  if (raw) return raw;
   const key = card.key.toUpperCase();
   if (!KEY_RE.test(key)) throw new AlertflowError('ERR_FITS', `invalid FITS keyword '${card.key}'`);
   const comment = card.comment ?? '';
@@ -210,16 +214,18 @@ export interface ParsedHeader {
 export function parseHeader(buf: Uint8Array, offset = 0): ParsedHeader {
   const cards: FitsCard[] = [];
   const continuations: (string | undefined)[] = [];
+  const texts: string[] = [];
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let pos = offset; ; pos += FITS_CARD) {
     if (pos + FITS_CARD > b.length) throw new AlertflowError('ERR_FITS', 'FITS header ends before its END card', { offset: pos });
     const text = b.toString('latin1', pos, pos + FITS_CARD);
     if (text.startsWith('END') && text.slice(3).trim() === '') {
       const used = pos + FITS_CARD - offset;
-      return { cards: foldContinueCards(cards, continuations), end: offset + Math.ceil(used / FITS_BLOCK) * FITS_BLOCK };
+      return { cards: foldContinueCards(cards, continuations, texts), end: offset + Math.ceil(used / FITS_BLOCK) * FITS_BLOCK };
     }
     cards.push(parseCard(text));
     continuations.push(text.startsWith('CONTINUE  ') ? text.slice(10) : undefined);
+    texts.push(text);
   }
 }
 

@@ -5,6 +5,7 @@
  * `CONTINUE` card (columns 1–8 `CONTINUE`, value from column 11).
  */
 import type { FitsCard } from './header.js';
+import { rememberRaw } from './raw-text.js';
 
 /** Characters of escaped string text that fit between the quotes of one card, leaving room for `&`. */
 const PIECE = 67;
@@ -73,10 +74,11 @@ export function formatLongStringCard(key: string, value: string, comment: string
  * as commentary, as the convention asks.
  *
  * @example
- * foldContinueCards(cards, fields) // [{ key: 'LONGSTR', value: 'aaaa…' }]
+ * foldContinueCards(cards, fields, lines) // [{ key: 'LONGSTR', value: 'aaaa…' }]
  */
-export function foldContinueCards(cards: FitsCard[], continuations: (string | undefined)[]): FitsCard[] {
+export function foldContinueCards(cards: FitsCard[], continuations: (string | undefined)[], texts?: string[]): FitsCard[] {
   const out: FitsCard[] = [];
+  const lines: string[][] = [];
   for (let i = 0; i < cards.length; i++) {
     const c = cards[i]!;
     const piece = continuations[i];
@@ -85,10 +87,14 @@ export function foldContinueCards(cards: FitsCard[], continuations: (string | un
       const { text, comment } = parseContinueValue(piece);
       prev.value = prev.value.slice(0, -1) + text;
       if (comment) prev.comment = prev.comment ? `${prev.comment} ${comment}` : comment;
+      if (texts) lines[lines.length - 1]!.push(texts[i]!);
       continue;
     }
     out.push(c);
+    lines.push(texts ? [texts[i]!] : []);
   }
+  // With the original text at hand, unchanged cards can be written back exactly as read.
+  if (texts) out.forEach((c, k) => rememberRaw(c, lines[k]!));
   return out;
 }
 

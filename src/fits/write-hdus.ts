@@ -69,7 +69,7 @@ function dataBytes(data: FitsPixels): Buffer {
   return out;
 }
 
-function encodeHdu(h: FitsHduInput, index: number): Buffer[] {
+function encodeHdu(h: FitsHduInput, index: number, count: number): Buffer[] {
   if (h.kind !== undefined && h.kind !== 'PRIMARY' && h.kind !== 'IMAGE') throw new AlertflowError('ERR_FITS', `cannot write a ${h.kind} HDU (images only)`, { hdu: index });
   let data: FitsPixels | undefined;
   let bzero = h.bzero;
@@ -99,19 +99,27 @@ function encodeHdu(h: FitsHduInput, index: number): Buffer[] {
   }
   if (h.extname !== undefined) setCard(rest, 'EXTNAME', h.extname, 'extension name');
   let head: FitsCard[];
-  if (index === 0) head = primaryCards(bitpix, axes);
+  if (index === 0) {
+    head = primaryCards(bitpix, axes);
+    // A read single-HDU file without EXTEND keeps it that way.
+    const read = h.cards?.some((c) => c.key === 'SIMPLE');
+    if (read && count === 1 && !h.cards!.some((c) => c.key === 'EXTEND')) head = head.filter((c) => c.key !== 'EXTEND');
+  }
   else {
     head = primaryCards(bitpix, axes).filter((c) => c.key !== 'SIMPLE' && c.key !== 'EXTEND');
     head.unshift({ key: 'XTENSION', value: 'IMAGE', comment: 'image extension' });
     head.push({ key: 'PCOUNT', value: 0 }, { key: 'GCOUNT', value: 1 });
   }
-  // A read HDU keeps the comments of its structural cards, so a round trip leaves the header as it was.
-  const given = new Map((h.cards ?? []).filter((c) => STRUCTURAL.test(c.key.toUpperCase())).map((c) => [c.key.toUpperCase(), c.comment]));
-  for (const c of head) if (given.has(c.key)) {
-    const comment = given.get(c.key);
-    if (comment === undefined) delete c.comment;
-    else c.comment = comment;
-  }
+  // A read HDU keeps its structural cards (text and comments) where their values still hold,
+  // so a round trip leaves the header as it was.
+  const given = new Map((h.cards ?? []).filter((c) => STRUCTURAL.test(c.key.toUpperCase())).map((c) => [c.key.toUpperCase(), c]));
+  head = head.map((c) => {
+    const g = given.get(c.key);
+    if (!g) return c;
+    if (g.value === c.value || (typeof g.value === 'string' && typeof c.value === 'string' && g.value.trim() === c.value.trim())) return g;
+    const { comment: _drop, ...fresh } = c;
+    return g.comment === undefined ? fresh : { ...fresh, comment: g.comment };
+  });
   const header = encodeHeader([...head, ...rest]);
   return data && length > 0 ? [header, dataBytes(data)] : [header];
 }
@@ -126,6 +134,6 @@ function encodeHdu(h: FitsHduInput, index: number): Buffer[] {
  */
 export function writeFits(hdus: readonly FitsHduInput[], opts: WriteFitsOptions = {}): Buffer {
   if (hdus.length === 0) throw new AlertflowError('ERR_FITS', 'a FITS file needs at least a primary HDU');
-  const plain = Buffer.concat(hdus.flatMap((h, i) => encodeHdu(h, i)));
+  const plain = Buffer.concat(hdus.flatMap((h, i) => encodeHdu(h, i, hdus.length)));
   return opts.gzip ? gzipSync(plain, { level: opts.level ?? 6 }) : plain;
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { AlertflowError } from '../errors.js';
 import { appendBatchLog, BATCH_LOG, buildProperties, catalogMaxRows, dirSize, leafFiles, readCatalog, type CatalogState } from './catalog.js';
-import { histogram, lit, parquetColumns, writeLeaf, type DuckSession } from './duck.js';
+import { histogram, lit, parquetColumns, writeLeaves, type DuckSession } from './duck.js';
 import { closeQuietly, exportLocked, removeQuietly, sessionIn, sourceLabel, withCatalogLock, type ExportHatsOptions, type HatsWriteResult } from './export.js';
 import { contentBatchId, loadRows } from './input.js';
 import { choosePartitions, type Histogram } from './partitioning.js';
@@ -18,7 +18,7 @@ import { assertDisjoint, leafStem, pixelInterval, type HatsPixel } from './pixel
 import { addHistograms, decodeHealpixMap, degradeHistogram, encodeHealpixMap } from './point-map.js';
 import { formatPartitionInfo, formatProperties, intProperty } from './properties.js';
 import { applyAppend, commitAppend, makeStagingDir, stallHook, type AppendPlanFile } from './staging.js';
-import { checkBatchId, DEFAULT_MAPPING_ORDER, DEFAULT_MAX_ROWS, fitMappingOrder } from './write-catalog.js';
+import { checkBatchId, DEFAULT_MAPPING_ORDER, DEFAULT_MAX_ROWS, fittedHistogram } from './write-catalog.js';
 
 /**
  * Options of {@link appendHats}: those of an export; `out` is the catalog to extend.
@@ -80,32 +80,28 @@ export async function appendHats(o: AppendHatsOptions): Promise<HatsWriteResult>
 
 /** Writes the new leaves and metadata into `staging` and returns the plan. */
 async function stageAppend(session: DuckSession, state: CatalogState, staging: string, batchId: string, rows: number, o: AppendHatsOptions) {
-  const c = session.connection;
   const maxRows = o.maxRows ?? catalogMaxRows(state.properties, DEFAULT_MAX_ROWS);
   const deepest = state.pixels.reduce((m, p) => Math.max(m, p.order), 0);
   const mapOrder = intProperty(state.properties, 'hats_skymap_order', -1);
   const start = Math.max(o.mappingOrder ?? (mapOrder >= 0 ? mapOrder : DEFAULT_MAPPING_ORDER), deepest);
-  const mappingOrder = await fitMappingOrder(session, 'rows', start, maxRows);
-  const hist = await histogram(c, 'rows', mappingOrder);
+  const hist = await fittedHistogram(session, 'rows', start, maxRows);
+  const mappingOrder = hist.order;
   const plan = choosePartitions(hist, { maxRows, existing: state.pixels, ...(o.strategy ? { strategy: o.strategy } : {}) });
   o.onProgress?.({ phase: 'partition', done: 1, total: 1 });
 
   mkdirSync(join(staging, 'leaves'), { recursive: true });
   mkdirSync(join(staging, 'meta'), { recursive: true });
-  const moves: AppendPlanFile['moves'] = [];
-  let newBytes = 0;
-  for (let i = 0; i < plan.pixels.length; i++) {
-    const p = plan.pixels[i]!;
+  const moves: AppendPlanFile['moves'] = plan.pixels.map((p, i) => ({ from: `leaves/${i}.parquet`, to: `dataset/${leafStem(p)}/${batchId}.parquet` }));
+  for (const m of moves) if (existsSync(join(state.root, m.to))) throw new AlertflowError('ERR_HATS', `${m.to} exists already (batch id reused?)`, { batchId });
+  const jobs = plan.pixels.map((p, i) => {
     const [lo, hi] = pixelInterval(p);
-    const from = `leaves/${i}.parquet`;
-    const to = `dataset/${leafStem(p)}/${batchId}.parquet`;
-    if (existsSync(join(state.root, to))) throw new AlertflowError('ERR_HATS', `${to} exists already (batch id reused?)`, { batchId });
-    await writeLeaf(c, 'rows', lo, hi, join(staging, from), o.parquet ?? {});
-    newBytes += statSync(join(staging, from)).size;
-    moves.push({ from, to });
-    o.onProgress?.({ phase: 'write', done: i + 1, total: plan.pixels.length });
-    stallHook('leaf', i + 1);
-  }
+    return { lo, hi, path: join(staging, moves[i]!.from) };
+  });
+  await writeLeaves(session, 'rows', jobs, o.parquet ?? {}, (done) => {
+    o.onProgress?.({ phase: 'write', done, total: jobs.length });
+    stallHook('leaf', done);
+  });
+  const newBytes = jobs.reduce((sum, j) => sum + statSync(j.path).size, 0);
 
   const pixels: HatsPixel[] = [...state.pixels, ...plan.created];
   assertDisjoint(pixels);

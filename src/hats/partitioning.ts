@@ -95,23 +95,30 @@ export function choosePartitions(h: Histogram, o: PartitionOptions): PartitionPl
 
   // Split the histogram: cells inside an existing partition go there, the rest is partitioned anew.
   const touched: { p: HatsPixel; n: number }[] = [];
-  const freshCells: number[] = [];
-  const freshCounts: number[] = [];
-  let j = 0;
-  for (let i = 0; i < h.cells.length; i++) {
-    const cell = h.cells[i]!;
-    while (j < exLo.length && exHi[j]! <= cell) j++;
-    if (j < exLo.length && exLo[j]! <= cell) {
-      const last = touched[touched.length - 1];
-      if (last && last.p === existing[j]) last.n += h.counts[i]!;
-      else touched.push({ p: existing[j]!, n: h.counts[i]! });
-    } else {
-      freshCells.push(cell);
-      freshCounts.push(h.counts[i]!);
+  let freshCells = h.cells;
+  let freshCounts = h.counts;
+  if (existing.length) {
+    freshCells = new Float64Array(h.cells.length);
+    freshCounts = new Float64Array(h.cells.length);
+    let k = 0;
+    let j = 0;
+    for (let i = 0; i < h.cells.length; i++) {
+      const cell = h.cells[i]!;
+      while (j < exLo.length && exHi[j]! <= cell) j++;
+      if (j < exLo.length && exLo[j]! <= cell) {
+        const last = touched[touched.length - 1];
+        if (last && last.p === existing[j]) last.n += h.counts[i]!;
+        else touched.push({ p: existing[j]!, n: h.counts[i]! });
+      } else {
+        freshCells[k] = cell;
+        freshCounts[k++] = h.counts[i]!;
+      }
     }
+    freshCells = freshCells.subarray(0, k);
+    freshCounts = freshCounts.subarray(0, k);
   }
 
-  const walk = new Walk(Float64Array.from(freshCells), Float64Array.from(freshCounts), M, exLo, exHi);
+  const walk = new Walk(freshCells, freshCounts, M, exLo, exHi);
   const made: { p: HatsPixel; n: number }[] = [];
   const topDown = (o.strategy ?? 'top-down') === 'top-down';
   const visit = (order: number, cell: number): void => {
@@ -124,10 +131,14 @@ export function choosePartitions(h: Histogram, o: PartitionOptions): PartitionPl
     }
     for (let c = 0; c < 4; c++) visit(order + 1, 4 * cell + c);
   };
+  // Cells are sorted, so their ancestors at the lowest order come in order too.
   const f = 4 ** (M - lowest);
-  const starts = new Set<number>();
-  for (const cell of freshCells) starts.add(Math.floor(cell / f));
-  for (const cell of [...starts].sort((a, b) => a - b)) visit(lowest, cell);
+  let last = -1;
+  for (let i = 0; i < freshCells.length; i++) {
+    const start = Math.floor(freshCells[i]! / f);
+    if (start !== last) visit(lowest, start);
+    last = start;
+  }
 
   const all = [...touched, ...made].sort((a, b) => compareBreadthFirst(a.p, b.p));
   const createdSet = new Set(made.map((m) => m.p));

@@ -68,11 +68,17 @@ export function encodeHealpixMap(h: Histogram): Buffer {
   const data = Buffer.alloc(Math.ceil(dataBytes / FITS_BLOCK) * FITS_BLOCK);
   for (let i = 0; i < cells.length; i++) {
     if (explicit) {
-      data.writeBigInt64BE(BigInt(cells[i]!), i * 16);
-      data.writeBigInt64BE(BigInt(counts[i]!), i * 16 + 8);
-    } else data.writeBigInt64BE(BigInt(counts[i]!), cells[i]! * 8);
+      writeInt64BE(data, cells[i]!, i * 16);
+      writeInt64BE(data, counts[i]!, i * 16 + 8);
+    } else writeInt64BE(data, counts[i]!, cells[i]! * 8);
   }
   return Buffer.concat([primary, encodeHeader(cards), data]);
+}
+
+/** Non-negative integer < 2^53 as a big-endian int64, without BigInt. */
+function writeInt64BE(buf: Buffer, v: number, at: number): void {
+  buf.writeUInt32BE(Math.floor(v / 4294967296), at);
+  buf.writeUInt32BE(v % 4294967296, at + 4);
 }
 
 /**

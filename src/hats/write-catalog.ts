@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertflowError } from '../errors.js';
 import { appendBatchLog, BATCH_LOG, buildProperties, dirSize, type CatalogIdentity } from './catalog.js';
-import { histogram, ident, maxCellCount, writeLeaf, writeSchemaFile, type DuckSession, type ParquetOptions } from './duck.js';
-import { choosePartitions, MAX_MAPPING_ORDER, type PartitionStrategy } from './partitioning.js';
+import { histogram, ident, writeLeaves, writeSchemaFile, type DuckSession, type ParquetOptions } from './duck.js';
+import { choosePartitions, MAX_MAPPING_ORDER, type Histogram, type PartitionStrategy } from './partitioning.js';
 import { leafStem, pixelInterval, type HatsPixel } from './pixel.js';
 import { encodeHealpixMap } from './point-map.js';
 import { formatPartitionInfo, formatProperties, type HatsProperties } from './properties.js';
@@ -60,16 +60,17 @@ export function checkBatchId(id: string): string {
 }
 
 /**
- * Smallest mapping order ≥ `start` at which no single cell exceeds `maxRows`
- * (hats-import raises instead; a deeper histogram is cheap in DuckDB).
+ * Histogram at the smallest mapping order ≥ `start` at which no single cell
+ * exceeds `maxRows` (hats-import raises instead; a deeper histogram is one
+ * more column scan). `table` must be sorted by `_healpix_29`.
  *
  * @example
- * await fitMappingOrder(session, 'rows', 10, 1_000_000) // 10
+ * const h = await fittedHistogram(session, 'rows', 10, 1_000_000); h.order // 10
  */
-export async function fitMappingOrder(session: DuckSession, table: string, start: number, maxRows: number): Promise<number> {
-  let m = start;
-  while (m < MAX_MAPPING_ORDER && (await maxCellCount(session.connection, table, m)) > maxRows) m++;
-  return m;
+export async function fittedHistogram(session: DuckSession, table: string, start: number, maxRows: number): Promise<Histogram> {
+  let h = await histogram(session.connection, table, start, true);
+  while (h.order < MAX_MAPPING_ORDER && h.counts.reduce((m, n) => Math.max(m, n), 0) > maxRows) h = await histogram(session.connection, table, h.order + 1, true);
+  return h;
 }
 
 /**
@@ -106,22 +107,23 @@ export async function writeCatalogDir(
   const maxRows = knobs.maxRows ?? DEFAULT_MAX_ROWS;
   const rows = Number((await c.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${ident(table)}`)).getRowObjectsJS()[0]!.n);
   knobs.onProgress?.({ phase: 'partition', done: 0, total: 1 });
-  const mappingOrder = await fitMappingOrder(session, table, knobs.mappingOrder ?? DEFAULT_MAPPING_ORDER, maxRows);
-  const hist = await histogram(c, table, mappingOrder);
+  const hist = await fittedHistogram(session, table, knobs.mappingOrder ?? DEFAULT_MAPPING_ORDER, maxRows);
+  const mappingOrder = hist.order;
   const plan = choosePartitions(hist, { maxRows, ...(knobs.strategy ? { strategy: knobs.strategy } : {}) });
   knobs.onProgress?.({ phase: 'partition', done: 1, total: 1 });
 
   const dataset = join(dir, 'dataset');
   mkdirSync(dataset, { recursive: true });
-  for (let i = 0; i < plan.pixels.length; i++) {
-    const p = plan.pixels[i]!;
+  const jobs = plan.pixels.map((p) => {
     const [lo, hi] = pixelInterval(p);
-    const file = join(dataset, leafStem(p), `${batchId}.parquet`);
-    mkdirSync(dirname(file), { recursive: true });
-    await writeLeaf(c, table, lo, hi, file, knobs.parquet ?? {});
-    knobs.onProgress?.({ phase: 'write', done: i + 1, total: plan.pixels.length });
-    stallHook('leaf', i + 1);
-  }
+    const path = join(dataset, leafStem(p), `${batchId}.parquet`);
+    mkdirSync(dirname(path), { recursive: true });
+    return { lo, hi, path };
+  });
+  await writeLeaves(session, table, jobs, knobs.parquet ?? {}, (done) => {
+    knobs.onProgress?.({ phase: 'write', done, total: jobs.length });
+    stallHook('leaf', done);
+  });
   await writeSchemaFile(c, table, join(dataset, '_common_metadata'));
 
   const map = encodeHealpixMap(hist);

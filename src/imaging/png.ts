@@ -5,7 +5,11 @@
 import { AlertflowError } from '../errors.js';
 import { toGray8, type StretchName } from './stretch.js';
 
-type SharpFn = (input: Buffer, opts: { raw: { width: number; height: number; channels: 1 } }) => { png: (o?: object) => { toBuffer: () => Promise<Buffer> } };
+interface SharpChain {
+  toColourspace: (space: string) => SharpChain;
+  png: (o?: object) => { toBuffer: () => Promise<Buffer> };
+}
+type SharpFn = (input: Buffer, opts: { raw: { width: number; height: number; channels: 1 } }) => SharpChain;
 let sharpPromise: Promise<SharpFn> | undefined;
 
 function loadSharp(): Promise<SharpFn> {
@@ -27,7 +31,10 @@ function loadSharp(): Promise<SharpFn> {
  */
 export async function encodeGrayPng(grey: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   const sharp = await loadSharp();
-  const buf = await sharp(Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength), { raw: { width, height, channels: 1 } }).png({ compressionLevel: 6 }).toBuffer();
+  const buf = await sharp(Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength), { raw: { width, height, channels: 1 } })
+    // Without this sharp writes the single band as RGB.
+    .toColourspace('b-w')
+    .png({ compressionLevel: 6 }).toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 

@@ -78,23 +78,40 @@ export function parseCsvRows(text: string): string[][] {
 }
 
 /**
- * Parses CSV text with a header row. Rows with a different number of cells
- * than the header are an error naming the line.
+ * Parses CSV text with a header row into a grid (cells by position), the
+ * cheap form for large files. Rows with a different number of cells than the
+ * header are an error naming the line.
+ *
+ * @example
+ * parseCsvGrid('id,ra\n1,10.5\n') // { header: ['id', 'ra'], rows: [['1', '10.5']] }
+ */
+export function parseCsvGrid(text: string, source = 'CSV'): { header: string[]; rows: string[][] } {
+  const all = parseCsvRows(text);
+  if (all.length === 0) throw new AlertflowError('ERR_IO', `${source} is empty (no header row)`);
+  const header = all[0].map((c) => c.trim());
+  const rows = all.slice(1);
+  rows.forEach((cells, k) => {
+    if (cells.length !== header.length) throw new AlertflowError('ERR_IO', `${source} row ${k + 2} has ${cells.length} cells, the header has ${header.length}`, { row: k + 2 });
+  });
+  return { header, rows };
+}
+
+/**
+ * Parses CSV text with a header row into rows keyed by column.
  *
  * @example
  * parseCsv('id,ra,dec\n1,10.5,-3\n').rows[0].ra // '10.5'
  */
 export function parseCsv(text: string, source = 'CSV'): CsvTable {
-  const all = parseCsvRows(text);
-  if (all.length === 0) throw new AlertflowError('ERR_IO', `${source} is empty (no header row)`);
-  const columns = all[0].map((c) => c.trim());
-  const rows = all.slice(1).map((cells, k) => {
-    if (cells.length !== columns.length) throw new AlertflowError('ERR_IO', `${source} row ${k + 2} has ${cells.length} cells, the header has ${columns.length}`, { row: k + 2 });
-    const out: Record<string, string> = {};
-    columns.forEach((c, j) => (out[c] = cells[j]));
-    return out;
-  });
-  return { columns, rows };
+  const { header, rows } = parseCsvGrid(text, source);
+  return {
+    columns: header,
+    rows: rows.map((cells) => {
+      const out: Record<string, string> = {};
+      header.forEach((c, j) => (out[c] = cells[j]));
+      return out;
+    }),
+  };
 }
 
 /**

@@ -31,7 +31,11 @@ export type AssociateConfig = AssociationOptions;
  * const deps: AssociateDeps = { store: new InMemoryDiaObjectStore(seedObjects) };
  */
 export interface AssociateDeps {
-  /** Default: a fresh, empty {@link InMemoryDiaObjectStore} per step. */
+  /**
+   * Default: a fresh, empty {@link InMemoryDiaObjectStore} per step (per
+   * subscription, for the operator). A store passed in is shared by every
+   * subscription, so subscribe once.
+   */
   store?: DiaObjectStore;
 }
 

@@ -15,6 +15,7 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   decode: async () => (await import('../formats/avro/decode-step.js')).createDecodeStep as unknown as BatchStepFactory,
   filter: async () => (await import('./steps/filter.js')).createFilterStep,
   select: async () => (await import('./steps/select.js')).createSelectStep,
+  associate: async () => (await import('../operators/associate.js')).createAssociateStep as unknown as BatchStepFactory,
   'forced-measure': async () => (await import('../photometry/step.js')).createForcedMeasureStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
 };
@@ -29,6 +30,7 @@ const sinks: Record<string, Loader<SinkFactory>> = {
   'avro-file': async () => (await import('../sinks/avro-file.js')).createAvroFileSink as unknown as SinkFactory,
   jsonl: async () => (await import('../sinks/jsonl.js')).createJsonlSink as SinkFactory,
   kafka: async () => (await import('../kafka/producer-sink.js')).createKafkaSink as unknown as SinkFactory,
+  duckdb: async () => (await import('../stores/duckdb/sink.js')).createDuckdbSink as unknown as SinkFactory,
 };
 
 /**

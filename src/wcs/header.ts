@@ -49,6 +49,11 @@ function valueMap(cards: readonly FitsCard[]): Map<string, FitsValue> {
 export interface WcsFromHeaderOptions {
   /** Accept `-SIP` (or other) distortion suffixes and use the undistorted WCS (default: throw ERR_WCS). */
   ignoreDistortion?: boolean;
+  /**
+   * Read a header with no CTYPE1/CTYPE2 at all as RA/DEC in this projection
+   * (some stamps, like the BOOM LSST test packet's, carry CRVAL/CRPIX/PC but no CTYPE).
+   */
+  assumeProjection?: ZenithalCode;
 }
 
 /**
@@ -61,6 +66,10 @@ export interface WcsFromHeaderOptions {
  * const [ra, dec] = pixelToWorld0(wcs, 10, 20);
  */
 export function wcsFromHeader(cards: readonly FitsCard[], opts: WcsFromHeaderOptions = {}): CelestialWcs {
+  if (opts.assumeProjection && !cards.some((c) => c.key === 'CTYPE1' || c.key === 'CTYPE2')) {
+    const p = opts.assumeProjection;
+    return wcsFromHeader([{ key: 'CTYPE1', value: `RA---${p}` }, { key: 'CTYPE2', value: `DEC--${p}` }, ...cards], { ...opts, assumeProjection: undefined });
+  }
   const m = valueMap(cards);
   const str = (k: string): string | undefined => (typeof m.get(k) === 'string' ? (m.get(k) as string) : undefined);
   const num = (k: string): number | undefined => (typeof m.get(k) === 'number' ? (m.get(k) as number) : undefined);

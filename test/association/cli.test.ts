@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { parseCsv, formatCsv, csvRow } from '../../src/association/csv.js';
+import { parseCsvGrid as parseCsv, csvLine } from '../../src/io/csv.js';
+
+const formatCsv = (header: string[], rows: string[][]): string => [header, ...rows].map((r) => csvLine(r)).join('');
 import { associateCsv, registerAssociateCommand } from '../../src/cli/commands/associate.js';
 import { isAlertflowError } from '../../src/errors.js';
 import { offset } from './scene.js';
@@ -12,7 +14,7 @@ import { offset } from './scene.js';
 test('csv: RFC 4180 quoting, CRLF, embedded line breaks, BOM; errors are typed', () => {
   const t = parseCsv('\ufeffa,b\r\n"x, ""y""","line\nbreak"\r\n1,\r\n');
   assert.deepEqual(t, { header: ['a', 'b'], rows: [['x, "y"', 'line\nbreak'], ['1', '']] });
-  assert.equal(csvRow(['a', 'b,c', 'q"']), 'a,"b,c","q"""');
+  assert.equal(csvLine(['a', 'b,c', 'q"'], '\n'), 'a,"b,c","q"""\n');
   assert.deepEqual(parseCsv(formatCsv(['h'], [['"'], ['a\r\nb']])).rows, [['"'], ['a\r\nb']]);
   assert.throws(() => parseCsv('a,b\n1\n'), (e) => isAlertflowError(e, 'ERR_IO'));
   assert.throws(() => parseCsv('a\n"open\n'), (e) => isAlertflowError(e, 'ERR_IO'));

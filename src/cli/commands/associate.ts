@@ -10,7 +10,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AlertflowError, isAlertflowError } from '../../errors.js';
 import { associateVisit } from '../../association/associate-visit.js';
-import { formatCsv, parseCsv, type CsvTable } from '../../association/csv.js';
+import { csvLine, parseCsvGrid } from '../../io/csv.js';
+
+type CsvTable = ReturnType<typeof parseCsvGrid>;
 import { InMemoryDiaObjectStore } from '../../association/memory-store.js';
 import { toId, type AssociationMatch, type DiaObjectRecord, type DiaSourceRecord, type Ephemeris } from '../../association/types.js';
 
@@ -77,7 +79,7 @@ export async function associateCsv(o: AssociateCsvOptions): Promise<{ sources: n
 
   const out = resolve(o.out);
   const rows = matches.map((m) => [m.diaSourceId.toString(), m.diaObjectId?.toString() ?? '', m.ssObjectId?.toString() ?? '', m.separationArcsec === null ? '' : String(m.separationArcsec), m.isNew ? 'true' : 'false']);
-  writeFileSync(`${out}.partial`, formatCsv(OUT_HEADER, rows));
+  writeFileSync(`${out}.partial`, [OUT_HEADER, ...rows].map((r) => csvLine(r)).join(''));
   renameSync(`${out}.partial`, out);
   return {
     sources: matches.length,
@@ -102,7 +104,7 @@ function readTable(path: string, required: string[]): Table {
   } catch (err) {
     throw new AlertflowError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { path }, { cause: err });
   }
-  const table = parseCsv(text, path);
+  const table = parseCsvGrid(text, path);
   const col = new Map(table.header.map((h, i) => [h, i]));
   const missing = required.filter((c) => !col.has(c));
   if (missing.length) throw new AlertflowError('ERR_CLI_USAGE', `${path}: missing column(s) ${missing.join(', ')} (has: ${table.header.join(', ')})`, { path, missing });

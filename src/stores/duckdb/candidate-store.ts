@@ -50,7 +50,7 @@ const BATCH_KEYS: Record<CandidateRecord, keyof CandidateBatch> = { diaObject: '
 export interface CandidateStoreOptions extends OpenDuckdbOptions {
   /** Table-name prefix (default none: `diaObject`, `diaSource`, …). */
   prefix?: string;
-  /** Create the diaObjectId indexes used by history lookups (default true). */
+  /** Create ART indexes on diaObjectId (default false: see {@link ensureCandidateSchema}). */
   indexes?: boolean;
   /** Also declare PRIMARY KEY constraints (default false: the anti-join already keeps keys unique). */
   primaryKeys?: boolean;
@@ -84,7 +84,7 @@ export interface CandidateStore {
 export async function openCandidateStore(db: string | DuckdbHandle, options: CandidateStoreOptions = {}): Promise<CandidateStore> {
   const handle = typeof db === 'string' ? await openDuckdb(db, options) : db;
   const names = tableNames(options.prefix ?? '');
-  await handle.exclusive((conn) => ensureCandidateSchema(conn, names, { indexes: options.indexes !== false, primaryKeys: options.primaryKeys === true }));
+  await handle.exclusive((conn) => ensureCandidateSchema(conn, names, { indexes: options.indexes === true, primaryKeys: options.primaryKeys === true }));
   return {
     db: handle,
     names,

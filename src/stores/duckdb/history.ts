@@ -3,10 +3,11 @@
  * DiaSources"): every stored diaSource and forced source of a set of objects,
  * optionally only since a given MJD (alerts carry the last 12 months).
  *
- * Access path: a literal `IN (…)` list of ids, which DuckDB answers from the
- * ART index on `diaObjectId` when the match count is small, else with a scan
- * whose `midpointMjdTai` zone maps skip row groups older than `sinceMjd`
- * (rows arrive in time order, so each row group covers a short time range).
+ * Access path: a literal `IN (…)` list of ids (batched up to 4096 per query)
+ * filtered in a vectorised scan whose `midpointMjdTai` zone maps skip row
+ * groups older than `sinceMjd` (rows arrive in time order, so each row group
+ * covers a short time range). An optional ART index on `diaObjectId` exists
+ * but measured slower for these wide rows (see bench/storage/duckdb.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, sqlIdent } from './connection.js';

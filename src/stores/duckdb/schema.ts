@@ -162,13 +162,14 @@ export function createTableSql(record: CandidateRecord, table: string, opts: { p
 }
 
 /**
- * Creates the candidate tables, the `diaObject_current` view and the
- * history indexes if they are missing.
+ * Creates the candidate tables and the `diaObject_current` view if missing;
+ * with `indexes: true` also ART indexes on `diaObjectId`.
  *
- * Why these indexes: ingestion appends in time order, so `midpointMjdTai`
- * zone maps already prune a history window; the ART index on diaObjectId
- * turns one object's history into a point lookup. Batched history joins a
- * list of ids (a hash semi-join over the pruned row groups).
+ * Why no index by default: ingestion appends in time order, so
+ * `midpointMjdTai` zone maps prune a history window, and an id filter over
+ * the remaining row groups is a fast vectorised scan. bench/storage/duckdb.ts
+ * measured the ART lookup *slower* than the scan for these ~100-column rows
+ * (a row-id fetch per column), and it slows appends.
  *
  * @example
  * await ensureCandidateSchema(db.connection, tableNames());
@@ -176,7 +177,7 @@ export function createTableSql(record: CandidateRecord, table: string, opts: { p
 export async function ensureCandidateSchema(conn: DuckDBConnection, names: TableNames, opts: { indexes?: boolean; primaryKeys?: boolean } = {}): Promise<void> {
   for (const r of CANDIDATE_RECORDS) await runSql(conn, createTableSql(r, names[r], { primaryKey: opts.primaryKeys === true }));
   await runSql(conn, `CREATE VIEW IF NOT EXISTS ${sqlIdent(names.diaObjectCurrent)} AS SELECT * EXCLUDE (${sqlIdent(VALIDITY_END)}) FROM ${sqlIdent(names.diaObject)} WHERE ${sqlIdent(VALIDITY_END)} IS NULL`);
-  if (opts.indexes === false) return;
+  if (opts.indexes !== true) return;
   await runSql(conn, `CREATE INDEX IF NOT EXISTS ${sqlIdent(`${names.diaSource}_object_idx`)} ON ${sqlIdent(names.diaSource)} ("diaObjectId")`);
   await runSql(conn, `CREATE INDEX IF NOT EXISTS ${sqlIdent(`${names.diaForcedSource}_object_idx`)} ON ${sqlIdent(names.diaForcedSource)} ("diaObjectId")`);
 }

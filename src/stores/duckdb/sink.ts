@@ -24,7 +24,7 @@ export interface DuckdbSinkConfig {
   table?: string;
   /** Also store prvDiaSources and prvDiaForcedSources (default true). */
   history?: boolean;
-  /** Create the diaObjectId history indexes (default true). */
+  /** Create ART indexes on diaObjectId (default false). */
   indexes?: boolean;
 }
 
@@ -83,7 +83,7 @@ export async function createDuckdbSink(config: Record<string, unknown> | DuckdbS
   if (c.table !== undefined && typeof c.table !== 'string') throw new AlertflowError('ERR_STEP_CONFIG', 'duckdb sink "table" must be a string (a table-name prefix)');
   let store: CandidateStore;
   try {
-    store = await openCandidateStore(c.path, { prefix: c.table ?? '', indexes: c.indexes !== false });
+    store = await openCandidateStore(c.path, { prefix: c.table ?? '', indexes: c.indexes === true });
   } catch (err) {
     throw new AlertflowError('ERR_STEP_CONFIG', `duckdb sink: ${(err as Error).message}`, { path: c.path }, { cause: err });
   }
