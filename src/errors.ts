@@ -49,7 +49,9 @@ export type ErrorCode =
   // stores (DuckDB tables, Parquet exports)
   | 'ERR_STORE'
   // photometry
-  | 'ERR_PHOTOMETRY';
+  | 'ERR_PHOTOMETRY'
+  // archive deliveries and file retention
+  | 'ERR_ARCHIVE';
 
 export interface ErrorData {
   name: string;

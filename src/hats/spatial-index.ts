@@ -4,7 +4,7 @@
  * DuckDB as a vectorised scalar function so a whole export is one SQL pass.
  */
 import { DuckDBScalarFunction, BIGINT, DOUBLE, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
-import { AlertflowError } from '../errors.js';
+import { healpix29Batch } from '../sky/index.js';
 
 /**
  * Batch `_healpix_29`: `out[i]` = NESTED order-29 pixel of (ra[i], dec[i]) in
@@ -18,36 +18,15 @@ export type Healpix29Batch = (ra: Float64Array, dec: Float64Array, out: BigInt64
 /** Name of the DuckDB scalar function registered by {@link registerHealpix29}. */
 export const HEALPIX29_SQL = 'alertflow_healpix29';
 
-let resolved: Healpix29Batch | undefined;
-
 /**
- * The project's batch `_healpix_29` function from `src/sky`.
+ * The project's batch `_healpix_29` function (`healpix29Batch` from `src/sky`),
+ * bit-exact with cdshealpix (checked by the oracle tests).
  *
  * @example
  * const h29 = await defaultHealpix29();
  */
 export async function defaultHealpix29(): Promise<Healpix29Batch> {
-  if (resolved) return resolved;
-  // Loaded by name so that this module builds while src/sky/index.ts is still being written.
-  let fn: unknown;
-  let cause: unknown;
-  for (const spec of ['../sky/index.js', '../sky/healpix-ang2pix.js']) {
-    try {
-      const mod = (await import(spec)) as Record<string, unknown>;
-      fn = mod.healpix29Batch;
-      if (typeof fn === 'function') break;
-    } catch (err) {
-      cause = err;
-    }
-  }
-  if (typeof fn !== 'function') throw new AlertflowError('ERR_HATS', 'src/sky exports no batch _healpix_29 function (healpix29Batch)', {}, { cause });
-  const f = fn as (ra: Float64Array, dec: Float64Array, out?: BigInt64Array) => BigInt64Array;
-  resolved = (ra, dec, out) => {
-    const r = f(ra, dec, out);
-    if (r !== out) out.set(r);
-    return out;
-  };
-  return resolved;
+  return healpix29Batch;
 }
 
 /** Typed-array view of a flat DuckDB vector's data (the API keeps it private). */
@@ -83,6 +62,8 @@ export function registerHealpix29(connection: DuckDBConnection, fn: Healpix29Bat
           const out = fn(ra, dec, new BigInt64Array(n));
           for (let i = 0; i < n; i++) output.setItem(i, out[i]!);
         }
+        // SQL NULL in, NULL out (the batch function itself never sees a missing value's garbage).
+        for (let i = 0; i < n; i++) if (raV.getItem(i) === null || decV.getItem(i) === null) output.setItem(i, null);
         output.flush();
       } catch (err) {
         info.setError(err instanceof Error ? err.message : String(err));
