@@ -18,7 +18,6 @@ import { median, ratio, round, since } from '../lib/stats.js';
 
 const CONFIG: ExtendednessConfig = { medianMin: 0.5, medianMax: 1, minThreshold: 0, maxThreshold: 1, requireSsSource: false };
 const BATCH = 256;
-const ROUNDS = 3;
 
 /** The Python peer, inline: same statistics and rules as src/filters (ssObjectId ≠ 0, ssSource / mpc_orbits records). */
 const PEER = `
@@ -69,11 +68,11 @@ function rate(runs: number[], cpu: number[], alerts: number) {
   return { runs: runs.map((r) => round(r, 4)), seconds: round(s, 4), alertsPerSecond: round(alerts / s, 1), cpuSeconds: round(c, 4), alertsPerCpuSecond: round(alerts / c, 1) };
 }
 
-async function timed(fn: () => Promise<number>): Promise<{ runs: number[]; cpu: number[]; passed: number }> {
+async function timed(rounds: number, fn: () => Promise<number>): Promise<{ runs: number[]; cpu: number[]; passed: number }> {
   const runs: number[] = [];
   const cpu: number[] = [];
   let passed = 0;
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     passed = await fn();
@@ -90,8 +89,9 @@ async function timed(fn: () => Promise<number>): Promise<{ runs: number[]; cpu: 
  * @example
  * const report = await benchFilter({ alerts: 2000, seed: 1 });
  */
-export async function benchFilter(opts: { alerts?: number; seed?: number } = {}): Promise<Record<string, unknown>> {
+export async function benchFilter(opts: { alerts?: number; seed?: number; repeat?: number } = {}): Promise<Record<string, unknown>> {
   const alerts = opts.alerts ?? 5000;
+  const rounds = Math.max(1, opts.repeat ?? 3);
   const seed = opts.seed ?? 1;
   const set = await loadPackets(alerts, seed);
   const raw: RawPacket[] = set.packets.map((bytes) => ({ kind: 'raw', bytes }));
@@ -106,17 +106,17 @@ export async function benchFilter(opts: { alerts?: number; seed?: number } = {})
   for (const b of batches) decoded.push((await decode(b)).flatMap((r) => (r.ok ? r.out : [])));
   // Warm-up of every path before timing.
   await filter(decoded[0] ?? []);
-  const decodeFilter = await timed(async () => {
+  const decodeFilter = await timed(rounds, async () => {
     let n = 0;
     for (const b of batches) n += count(await filter((await decode(b)).flatMap((r) => (r.ok ? r.out : []))));
     return n;
   });
-  const stepOnly = await timed(async () => {
+  const stepOnly = await timed(rounds, async () => {
     let n = 0;
     for (const b of decoded) n += count(await filter(b));
     return n;
   });
-  const predicate = await timed(async () => {
+  const predicate = await timed(rounds, async () => {
     let n = 0;
     for (const b of decoded) for (const a of b) if (passesExtendedness(a, CONFIG)) n++;
     return n;
@@ -131,7 +131,7 @@ export async function benchFilter(opts: { alerts?: number; seed?: number } = {})
   const schemaDir = officialSchemaDir();
   if (!python['skipped'] && schemaDir) {
     log('filter bench: Python peer (fastavro + the same filter)');
-    const r = await runPython('-c', [PEER, schemaDir, set.file, String(ROUNDS), JSON.stringify(CONFIG)]);
+    const r = await runPython('-c', [PEER, schemaDir, set.file, String(rounds), JSON.stringify(CONFIG)]);
     if (r.code !== 0) python = { skipped: `peer failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
     else {
       const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { alerts: number; passed: number; decodeFilter: number[]; filterOnly: number[]; decodeFilterCpu: number[]; filterOnlyCpu: number[]; fastavro: string; python: string };
@@ -146,7 +146,7 @@ export async function benchFilter(opts: { alerts?: number; seed?: number } = {})
     seed,
     bytes: set.totalBytes,
     batchSize: BATCH,
-    rounds: ROUNDS,
+    rounds,
     config: CONFIG,
     passed: decodeFilter.passed,
     passCountsAgree: python['passed'] === undefined ? null : python['passed'] === decodeFilter.passed && stepOnly.passed === predicate.passed,

@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerKafkaCommand } from './commands/kafka.js';
 import { registerForcedPhotometryCommand } from './commands/forced-photometry.js';
 import { registerAssociateCommand } from './commands/associate.js';
+import { registerCutoutCommand } from './commands/cutout.js';
 import { registerFilterExtendednessCommand } from './commands/filter-extendedness.js';
 import { registerExportParquetCommand } from './commands/export-parquet.js';
 import { registerExportHatsCommand, registerHatsCommand } from './commands/hats.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerAssociateCommand(program);
   registerForcedPhotometryCommand(program);
+  registerCutoutCommand(program);
   registerFilterExtendednessCommand(program);
   const exportCommand = program.command('export').description('Export candidate tables and catalogs (Parquet, HATS)');
   registerExportParquetCommand(exportCommand);

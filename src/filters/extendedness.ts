@@ -64,6 +64,7 @@ const resolved = new WeakMap<object, ResolvedExtendednessConfig>();
  * Validates a config and fills defaults. Throws ERR_STEP_CONFIG naming the
  * bad key: unknown keys (typos), non-finite numbers, a missing or
  * non-boolean `requireSsSource`, or an empty range (min above max).
+ * Results are cached per config object: treat a config as immutable once used.
  *
  * @example
  * resolveExtendednessConfig({ medianMin: 0.3, requireSsSource: false });

@@ -35,6 +35,12 @@ function itemsOf<T>(v: DuckDBVector, ctor: abstract new (...args: never[]) => T)
   return items instanceof ctor ? (items as T) : undefined;
 }
 
+/** False when the vector has no validity mask (DuckDB allocates one only for NULLs). */
+function mayHoldNulls(v: DuckDBVector): boolean {
+  const validity = (v as unknown as { validity?: { data?: unknown } }).validity;
+  return validity?.data !== null;
+}
+
 /**
  * Registers `alertflow_healpix29(ra DOUBLE, dec DOUBLE) → BIGINT` on a
  * connection; DuckDB calls it once per vector of up to 2048 rows.
@@ -63,7 +69,9 @@ export function registerHealpix29(connection: DuckDBConnection, fn: Healpix29Bat
           for (let i = 0; i < n; i++) output.setItem(i, out[i]!);
         }
         // SQL NULL in, NULL out (the batch function itself never sees a missing value's garbage).
-        for (let i = 0; i < n; i++) if (raV.getItem(i) === null || decV.getItem(i) === null) output.setItem(i, null);
+        if (mayHoldNulls(raV) || mayHoldNulls(decV)) {
+          for (let i = 0; i < n; i++) if (raV.getItem(i) === null || decV.getItem(i) === null) output.setItem(i, null);
+        }
         output.flush();
       } catch (err) {
         info.setError(err instanceof Error ? err.message : String(err));

@@ -16,6 +16,7 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   filter: async () => (await import('./steps/filter.js')).createFilterStep,
   select: async () => (await import('./steps/select.js')).createSelectStep,
   associate: async () => (await import('../operators/associate.js')).createAssociateStep as unknown as BatchStepFactory,
+  cutout: async () => (await import('../operators/cutout.js')).createCutoutStep as unknown as BatchStepFactory,
   'forced-measure': async () => (await import('../photometry/step.js')).createForcedMeasureStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
 };

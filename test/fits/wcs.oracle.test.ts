@@ -9,7 +9,7 @@ const skip = pythonOracle() ? false : PYTHON_ORACLE_MISSING;
 type Header = Record<string, string | number>;
 
 /** Angular distance in milliarcseconds (haversine, stable at tiny separations). */
-export function sepMas(ra1: number, dec1: number, ra2: number, dec2: number): number {
+function sepMas(ra1: number, dec1: number, ra2: number, dec2: number): number {
   const r = Math.PI / 180;
   const h = Math.sin(((dec2 - dec1) * r) / 2) ** 2 + Math.cos(dec1 * r) * Math.cos(dec2 * r) * Math.sin(((ra2 - ra1) * r) / 2) ** 2;
   return 2 * Math.asin(Math.sqrt(Math.min(1, h))) * (180 / Math.PI) * 3.6e6;

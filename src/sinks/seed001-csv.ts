@@ -1,0 +1,281 @@
+/**
+ * The seed-001 consumer sink: daily CSV files `OUT/data/lsst_alerts_YYYYMMDD.csv`
+ * (16 columns, RFC 4180, exact 64-bit ids) and FITS cutouts
+ * `OUT/cutouts/<diaSourceId>_<science|template|difference>_<YYYYMMDD_HHMMSS>.fits`.
+ *
+ * Idempotent by diaSourceId: on the first write it reads the ids of every
+ * daily CSV already in `OUT/data` and the names in `OUT/cutouts`, so a replay
+ * (after a crash, or a rerun over the same file) appends no duplicate rows and
+ * reuses cutouts already written. One consumer per OUT directory.
+ */
+import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { gunzipSync } from 'node:zlib';
+import { AlertflowError } from '../errors.js';
+import { isFits, isGzip } from '../fits/read.js';
+import { csvLine } from '../io/csv.js';
+import type { Sink, SinkRecord } from '../runtime/types.js';
+import { CUTOUT_KINDS, SEED001_COLUMNS, csvFileName, cutoutFileName, cutoutKeyOfFile, dayOfCsvFile, seed001Parts, utcDay, utcStamp, type CutoutKind, type Seed001Parts } from './seed001-row.js';
+
+/** Config of {@link createSeed001CsvSink} (plain JSON). */
+export interface Seed001CsvSinkConfig {
+  /** Output folder; `data/` and `cutouts/` are made inside it. */
+  out: string;
+  /**
+   * Which time names the daily file and the cutouts: `processing` (default,
+   * as seed 001: the UTC time the row is written) or `observation`
+   * (diaSource.midpointMjdTai − 37 s: deterministic, for replays and tests).
+   */
+  dateFrom?: 'processing' | 'observation';
+  /** Cutout path cells: `relative` to OUT (default, e.g. `cutouts/1_science_…fits`) or `absolute`. */
+  paths?: 'relative' | 'absolute';
+  /** fsync files before acknowledging (survives power loss, not only a crash); default false. */
+  fsync?: boolean;
+}
+
+const HEADER = csvLine(SEED001_COLUMNS);
+/** Open daily files kept at once; a daemon crossing midnight closes the oldest. */
+const MAX_OPEN = 4;
+/** Cutout files written at once. */
+const WRITE_CONCURRENCY = 16;
+const TEMP = /^\..+\.tmp$/;
+const DAY_MS = 86_400_000;
+
+function configError(msg: string, key: string): AlertflowError {
+  return new AlertflowError('ERR_STEP_CONFIG', `seed001-csv: ${msg}`, { key });
+}
+
+function readConfig(config: Record<string, unknown>): Required<Seed001CsvSinkConfig> {
+  const known = ['out', 'dateFrom', 'paths', 'fsync', 'module', 'export'];
+  for (const k of Object.keys(config)) if (!known.includes(k)) throw configError(`unknown config key "${k}"`, k);
+  const { out, dateFrom = 'processing', paths = 'relative', fsync = false } = config as Partial<Seed001CsvSinkConfig>;
+  if (typeof out !== 'string' || out === '') throw configError('needs "out" (the output folder)', 'out');
+  if (dateFrom !== 'processing' && dateFrom !== 'observation') throw configError(`dateFrom must be "processing" or "observation", got ${String(dateFrom)}`, 'dateFrom');
+  if (paths !== 'relative' && paths !== 'absolute') throw configError(`paths must be "relative" or "absolute", got ${String(paths)}`, 'paths');
+  if (typeof fsync !== 'boolean') throw configError('fsync must be a boolean', 'fsync');
+  return { out: resolve(out), dateFrom, paths, fsync };
+}
+
+/**
+ * Cuts a last line that lacks its newline (a crash mid-append). Returns the
+ * size after the repair.
+ */
+function cutTornTail(path: string): number {
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return 0;
+    const chunk = Buffer.alloc(Math.min(size, 1 << 16));
+    let end = size;
+    for (;;) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      if (end === size && chunk[n - 1] === 0x0a) return size;
+      const nl = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (nl >= 0 || start === 0) {
+        const keep = nl >= 0 ? start + nl + 1 : 0;
+        ftruncateSync(fd, keep);
+        return keep;
+      }
+      end = start;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads the diaSourceIds (column 2) of one daily file into `seen`; checks its header. */
+async function readIds(path: string, seen: Set<string>): Promise<void> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let first = true;
+  for await (const line of lines) {
+    if (first) {
+      first = false;
+      if (`${line}\r\n` !== HEADER) throw new AlertflowError('ERR_IO', `${path} is not a seed-001 CSV (header ${JSON.stringify(line.slice(0, 80))})`, { path });
+      continue;
+    }
+    // The first two cells are integers we wrote, never quoted.
+    const m = /^-?\d+,(-?\d+),/.exec(line);
+    if (m) seen.add(m[1]!);
+  }
+}
+
+/** Plain FITS bytes of a stamp (gunzipped when gzipped), or undefined when it is not FITS. */
+function plainFits(bytes: Uint8Array): Uint8Array | undefined {
+  let b = bytes;
+  if (isGzip(b)) {
+    try {
+      b = gunzipSync(b);
+    } catch {
+      return undefined;
+    }
+  }
+  return isFits(b) ? b : undefined;
+}
+
+/** Runs `tasks` with at most `n` at a time. */
+async function limited(tasks: (() => Promise<void>)[], n: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+}
+
+interface Pending {
+  parts: Seed001Parts;
+  day: string;
+  stamp: string;
+  paths: Record<CutoutKind, string | null>;
+}
+
+/**
+ * Creates the sink. Input: what the `filter-extendedness` step emits
+ * (DecodedAlerts with `extendedness` stats) or bare Rubin v9–v11 alerts.
+ * `write` resolves once every cutout file is renamed into place and every
+ * row appended (fsynced too with `fsync: true`), so the runtime commits a
+ * source position only after its rows exist. Cutouts are written before the
+ * row that names them. A record that cannot be written (no diaSourceId) is
+ * skipped with a warning on stderr; so is a stamp that is not FITS (its path
+ * cell stays empty).
+ *
+ * @example
+ * const sink = createSeed001CsvSink({ out: 'lsst_alerts', dateFrom: 'observation' });
+ * await sink.write([{ value: passingAlert, position: { partition: 'night.avro', offset: 0 } }]);
+ * await sink.close(); // lsst_alerts/data/lsst_alerts_20251121.csv, lsst_alerts/cutouts/…fits
+ */
+export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<string, unknown>): Sink {
+  const c = readConfig(config as Record<string, unknown>);
+  const dataDir = join(c.out, 'data');
+  const cutoutDir = join(c.out, 'cutouts');
+  const seen = new Set<string>();
+  /** `<diaSourceId>_<kind>` → file name of cutouts already on disk. */
+  const cutouts = new Map<string, string>();
+  const handles = new Map<string, FileHandle>();
+  let ready: Promise<void> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const warn = (msg: string): void => void process.stderr.write(`seed001-csv: ${msg}\n`);
+
+  const init = async (): Promise<void> => {
+    await mkdir(dataDir, { recursive: true });
+    await mkdir(cutoutDir, { recursive: true });
+    for (const name of (await readdir(dataDir)).sort()) {
+      if (!dayOfCsvFile(name)) continue;
+      const path = join(dataDir, name);
+      if (cutTornTail(path) > 0) await readIds(path, seen);
+    }
+    for (const name of await readdir(cutoutDir)) {
+      const key = cutoutKeyOfFile(name);
+      if (key) cutouts.set(key, name);
+      // Temp files of a run that died; a day old so that a live writer is never disturbed.
+      else if (TEMP.test(name)) {
+        const p = join(cutoutDir, name);
+        if (Date.now() - (await stat(p)).mtimeMs > DAY_MS) await rm(p, { force: true });
+      }
+    }
+  };
+
+  const handleFor = async (day: string): Promise<FileHandle> => {
+    const open_ = handles.get(day);
+    if (open_) return open_;
+    const path = join(dataDir, csvFileName(day));
+    const h = await open(path, 'a');
+    // A file made by this append (or emptied by a torn-header repair) needs its header.
+    if ((await h.stat()).size === 0) await h.write(HEADER);
+    handles.set(day, h);
+    if (handles.size > MAX_OPEN) {
+      const [oldDay, oldHandle] = handles.entries().next().value as [string, FileHandle];
+      handles.delete(oldDay);
+      await oldHandle.close();
+    }
+    return h;
+  };
+
+  const writeCutout = async (name: string, bytes: Uint8Array): Promise<void> => {
+    const final = join(cutoutDir, name);
+    const temp = join(cutoutDir, `.${name}.${process.pid}.tmp`);
+    if (c.fsync) {
+      const h = await open(temp, 'w');
+      try {
+        await h.writeFile(bytes);
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+    } else await writeFile(temp, bytes);
+    await rename(temp, final);
+  };
+
+  const writeBatch = async (batch: SinkRecord[]): Promise<void> => {
+    await (ready ??= init());
+    const now = Date.now();
+    const timestamp = new Date(now).toISOString();
+    const pending: Pending[] = [];
+    const inBatch = new Set<string>();
+    const files: (() => Promise<void>)[] = [];
+    for (const record of batch) {
+      let parts: Seed001Parts;
+      try {
+        parts = seed001Parts(record.value);
+      } catch (err) {
+        warn(`${record.position.partition} record ${record.position.offset} skipped: ${(err as Error).message}`);
+        continue;
+      }
+      const id = parts.diaSourceId;
+      if (seen.has(id) || inBatch.has(id)) continue;
+      inBatch.add(id);
+      const when = c.dateFrom === 'observation' && parts.observedMs !== undefined ? parts.observedMs : now;
+      const p: Pending = { parts, day: utcDay(when), stamp: utcStamp(when), paths: { science: null, template: null, difference: null } };
+      for (const kind of CUTOUT_KINDS) {
+        const raw = parts.cutouts[kind];
+        if (!raw) continue;
+        const key = `${id}_${kind}`;
+        let name = cutouts.get(key);
+        if (name === undefined) {
+          const fits = plainFits(raw);
+          if (!fits) {
+            warn(`diaSourceId ${id}: ${kind} cutout is not FITS (${raw.length} bytes); path left empty`);
+            continue;
+          }
+          const fresh = cutoutFileName(id, kind, p.stamp);
+          name = fresh;
+          files.push(async () => {
+            await writeCutout(fresh, fits);
+            cutouts.set(key, fresh);
+          });
+        }
+        p.paths[kind] = c.paths === 'absolute' ? join(cutoutDir, name) : `cutouts/${name}`;
+      }
+      pending.push(p);
+    }
+    await limited(files, WRITE_CONCURRENCY);
+    const byDay = new Map<string, string>();
+    for (const p of pending) {
+      const row = csvLine([...p.parts.cells, p.paths.science, p.paths.template, p.paths.difference, timestamp]);
+      byDay.set(p.day, (byDay.get(p.day) ?? '') + row);
+    }
+    for (const [day, text] of byDay) {
+      const h = await handleFor(day);
+      await h.write(text);
+      if (c.fsync) await h.sync();
+    }
+    for (const p of pending) seen.add(p.parts.diaSourceId);
+  };
+
+  return {
+    write(batch: SinkRecord[]): Promise<void> {
+      // One batch at a time: the seen-set and file appends must not interleave.
+      const run = chain.then(() => writeBatch(batch));
+      chain = run.catch(() => {});
+      return run;
+    },
+    describe: () => `${dataDir}/lsst_alerts_*.csv + ${cutoutDir}/`,
+    async close(): Promise<void> {
+      await chain;
+      for (const h of handles.values()) await h.close();
+      handles.clear();
+    },
+  };
+}
