@@ -102,22 +102,51 @@ export function decodeHealpixMap(bytes: Uint8Array): Histogram {
   if (!Number.isInteger(order) || order < 0) throw new AlertflowError('ERR_HATS', 'HEALPix map lacks NSIDE/ORDER');
   const start = ext.end;
   if (buf.length < start + rows * width) throw new AlertflowError('ERR_HATS', 'HEALPix map data is truncated');
-  const pairs: [number, number][] = [];
+  const cells = new Float64Array(scheme === 'EXPLICIT' ? rows : Math.min(rows, 1 << 20));
+  const counts = new Float64Array(cells.length);
+  let n = 0;
   if (scheme === 'EXPLICIT') {
     if (width !== 16) throw new AlertflowError('ERR_HATS', `explicit HEALPix map rows must be 16 bytes (got ${width})`);
+    let sorted = true;
     for (let i = 0; i < rows; i++) {
-      const n = Number(buf.readBigInt64BE(start + i * 16 + 8));
-      if (n !== 0) pairs.push([Number(buf.readBigInt64BE(start + i * 16)), n]);
+      const v = readInt64BE(buf, start + i * 16 + 8);
+      if (v === 0) continue;
+      cells[n] = readInt64BE(buf, start + i * 16);
+      counts[n] = v;
+      if (n > 0 && cells[n]! <= cells[n - 1]!) sorted = false;
+      n++;
     }
-    pairs.sort((a, b) => a[0] - b[0]);
-  } else {
-    if (width !== 8 || rows !== npixAt(order)) throw new AlertflowError('ERR_HATS', 'implicit HEALPix map must hold one int64 per pixel');
-    for (let i = 0; i < rows; i++) {
-      const n = Number(buf.readBigInt64BE(start + i * 8));
-      if (n !== 0) pairs.push([i, n]);
-    }
+    if (!sorted) return sortHistogram(order, cells.subarray(0, n), counts.subarray(0, n));
+    return { order, cells: cells.slice(0, n), counts: counts.slice(0, n) };
   }
-  return { order, cells: Float64Array.from(pairs, (p) => p[0]), counts: Float64Array.from(pairs, (p) => p[1]) };
+  if (width !== 8 || rows !== npixAt(order)) throw new AlertflowError('ERR_HATS', 'implicit HEALPix map must hold one int64 per pixel');
+  let outCells = cells;
+  let outCounts = counts;
+  for (let i = 0; i < rows; i++) {
+    const v = readInt64BE(buf, start + i * 8);
+    if (v === 0) continue;
+    if (n === outCells.length) {
+      const c2 = new Float64Array(n * 2);
+      c2.set(outCells);
+      const n2 = new Float64Array(n * 2);
+      n2.set(outCounts);
+      outCells = c2;
+      outCounts = n2;
+    }
+    outCells[n] = i;
+    outCounts[n++] = v;
+  }
+  return { order, cells: outCells.slice(0, n), counts: outCounts.slice(0, n) };
+}
+
+/** Big-endian int64 known to be a non-negative integer < 2^53. */
+function readInt64BE(buf: Buffer, at: number): number {
+  return buf.readUInt32BE(at) * 4294967296 + buf.readUInt32BE(at + 4);
+}
+
+function sortHistogram(order: number, cells: Float64Array, counts: Float64Array): Histogram {
+  const idx = Array.from(cells.keys()).sort((a, b) => cells[a]! - cells[b]!);
+  return { order, cells: Float64Array.from(idx, (i) => cells[i]!), counts: Float64Array.from(idx, (i) => counts[i]!) };
 }
 
 /**
@@ -150,19 +179,20 @@ export function degradeHistogram(h: Histogram, to: number): Histogram {
  */
 export function addHistograms(a: Histogram, b: Histogram): Histogram {
   if (a.order !== b.order) throw new AlertflowError('ERR_HATS', `cannot add maps of orders ${a.order} and ${b.order}`);
-  const cells: number[] = [];
-  const counts: number[] = [];
+  const cells = new Float64Array(a.cells.length + b.cells.length);
+  const counts = new Float64Array(cells.length);
   let i = 0;
   let j = 0;
+  let n = 0;
   while (i < a.cells.length || j < b.cells.length) {
     const ca = i < a.cells.length ? a.cells[i]! : Infinity;
     const cb = j < b.cells.length ? b.cells[j]! : Infinity;
     const c = Math.min(ca, cb);
-    let n = 0;
-    if (ca === c) n += a.counts[i++]!;
-    if (cb === c) n += b.counts[j++]!;
-    cells.push(c);
-    counts.push(n);
+    let k = 0;
+    if (ca === c) k += a.counts[i++]!;
+    if (cb === c) k += b.counts[j++]!;
+    cells[n] = c;
+    counts[n++] = k;
   }
-  return { order: a.order, cells: Float64Array.from(cells), counts: Float64Array.from(counts) };
+  return { order: a.order, cells: cells.slice(0, n), counts: counts.slice(0, n) };
 }

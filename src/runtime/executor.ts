@@ -12,13 +12,13 @@ import { DeliveryTracker } from './delivery.js';
 import { RunMetrics, type MetricsSnapshot, type StepCounts } from './metrics.js';
 import { WorkerPool } from './pool.js';
 import { isKnownType, resolveStepSpec, sinkFactory, sourceFactory } from './registry.js';
-import { runStepBatch, batchFnFor } from './step-runner.js';
+import { runChainBatch, batchFnFor, type ChainOutcome } from './step-runner.js';
 import { batches, orderedMergeMap } from './rx-helpers.js';
 import { compilePath } from './path.js';
 import { paced, type Pace } from './paced.js';
 import { installSignalHandlers } from './shutdown.js';
 import { pumpSource, type Envelope, type Failure } from './pump.js';
-import type { RecordResult, Sink, SinkRecord, Source } from './types.js';
+import type { Sink, SinkRecord, Source } from './types.js';
 import { createJsonlSink } from '../sinks/jsonl.js';
 
 export interface RunOptions {
@@ -140,6 +140,7 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
       return n <= 1 ? stream : stream.pipe(tap((env) => env.token.tracker.addRefs(env.token, n - 1)), share());
     };
 
+    const chains = fuseChains(spec, order, pool !== undefined);
     for (const step of order) {
       const counts = metrics.step(step.id);
       if (step.kind === 'source') {
@@ -148,13 +149,17 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
         streams.set(step.id, fanOut(step.id, subject));
         continue;
       }
-      const inputs = (step.inputs ?? []).map((id) => streams.get(id)!);
-      const input$ = (inputs.length === 1 ? inputs[0] : merge(...inputs)).pipe(tap(() => counts.in++));
       if (step.kind === 'step') {
-        const { ok$, failed$ } = batchStep(step, input$, counts, pool, batchSize, waitMs);
+        const chain = chains.get(step.id)!;
+        if (chain[chain.length - 1] !== step) continue; // built with the chain's last step
+        const inputs = (chain[0].inputs ?? []).map((id) => streams.get(id)!);
+        const input$ = inputs.length === 1 ? inputs[0] : merge(...inputs);
+        const { ok$, failed$ } = chainStep(chain, input$, metrics, step.pool ? pool : undefined, batchSize, waitMs);
         failures.push(failed$);
         streams.set(step.id, fanOut(step.id, ok$));
       } else {
+        const inputs = (step.inputs ?? []).map((id) => streams.get(id)!);
+        const input$ = (inputs.length === 1 ? inputs[0] : merge(...inputs)).pipe(tap(() => counts.in++));
         sinkRuns.push(sinkStep(step, input$, sinks.get(step.id)!, counts, metrics, batchSize, waitMs));
       }
     }
@@ -239,41 +244,56 @@ async function closeAll(items: Array<{ close(): Promise<void> }>): Promise<void>
   if (rejected) throw rejected.reason;
 }
 
-/** A batch step: batches, runs (in-process or on the pool, in order), and splits outputs from failures. */
-function batchStep(step: StepSpec, input$: Observable<Envelope>, counts: StepCounts, pool: WorkerPool | undefined, batchSize: number, waitMs: number) {
-  const onPool = step.pool === true && pool !== undefined;
-  const run = (values: unknown[]): Promise<RecordResult[]> => (onPool ? pool!.run(step, values) : runStepBatch(step, values));
+/**
+ * Groups batch steps into chains that run as one unit: a pool step whose only
+ * input is the last pool step of a chain, which nothing else reads, joins that
+ * chain. A chain runs in one worker task, so only its final outputs are copied
+ * back to the main thread. In-process steps each form a chain of one.
+ */
+function fuseChains(spec: GraphSpec, order: StepSpec[], poolAvailable: boolean): Map<string, StepSpec[]> {
+  const chains = new Map<string, StepSpec[]>();
+  for (const step of order) {
+    if (step.kind !== 'step') continue;
+    const inputs = step.inputs ?? [];
+    const prev = inputs.length === 1 ? chains.get(inputs[0]) : undefined;
+    const joins = poolAvailable && step.pool === true && prev !== undefined && prev[0].pool === true && prev[prev.length - 1].id === inputs[0] && consumersOf(spec, inputs[0]).length === 1;
+    const chain = joins ? prev! : [];
+    chain.push(step);
+    chains.set(step.id, chain);
+  }
+  return chains;
+}
+
+/** A chain of batch steps: batches, runs (in-process or on the pool, in order), and splits outputs from failures. */
+function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: RunMetrics, pool: WorkerPool | undefined, batchSize: number, waitMs: number) {
+  const run = (values: unknown[]): Promise<ChainOutcome> => (pool ? pool.runChain(chain, values) : runChainBatch(chain, values));
   const processed$ = input$.pipe(
-    batches<Envelope>(step.batchSize ?? batchSize, waitMs),
-    orderedMergeMap(async (batch) => ({ batch, results: await run(batch.map((e) => e.value)) }), onPool ? pool!.threads * 2 : 1),
+    batches<Envelope>(chain[0].batchSize ?? batchSize, waitMs),
+    orderedMergeMap(async (batch) => {
+      const outcome = await run(batch.map((e) => e.value));
+      for (const [id, c] of Object.entries(outcome.counts)) {
+        const total = metrics.step(id);
+        total.in += c.in;
+        total.out += c.out;
+        total.failed += c.failed;
+      }
+      return { batch, results: outcome.results };
+    }, pool ? pool.threads * 2 : 1),
+    // Account before the split, so neither branch can acknowledge before the refs exist.
+    tap(({ batch, results }) =>
+      batch.forEach((env, i) => {
+        // Every output and every failure owes an acknowledgement; none at all means filtered out.
+        const owed = results[i].out.length + results[i].failed.length;
+        if (owed === 0) env.token.tracker.release(env.token);
+        else env.token.tracker.addRefs(env.token, owed - 1);
+      }),
+    ),
     share(),
   );
   const ok$ = processed$.pipe(
-    concatMap(({ batch, results }) => {
-      const out: Envelope[] = [];
-      batch.forEach((env, i) => {
-        const r = results[i];
-        if (!r.ok) return;
-        counts.out += r.out.length;
-        if (r.out.length === 0) env.token.tracker.release(env.token); // filtered out on purpose
-        else env.token.tracker.addRefs(env.token, r.out.length - 1);
-        for (const value of r.out) out.push({ value, token: env.token, bytes: env.bytes });
-      });
-      return out;
-    }),
+    concatMap(({ batch, results }) => batch.flatMap((env, i) => results[i].out.map((value): Envelope => ({ value, token: env.token, ...(env.bytes ? { bytes: env.bytes } : {}) })))),
   );
-  const failed$ = processed$.pipe(
-    concatMap(({ batch, results }) => {
-      const out: Failure[] = [];
-      batch.forEach((env, i) => {
-        const r = results[i];
-        if (r.ok) return;
-        counts.failed++;
-        out.push({ env, error: r.error, step: step.id });
-      });
-      return out;
-    }),
-  );
+  const failed$ = processed$.pipe(concatMap(({ batch, results }) => batch.flatMap((env, i) => results[i].failed.map((f): Failure => ({ env, error: f.error, step: f.step })))));
   return { ok$, failed$ };
 }
 

@@ -10,6 +10,7 @@ import { AlertflowError } from '../errors.js';
 import type { StepSpec } from './graph.js';
 import type { RecordResult } from './types.js';
 import type { StepTask } from './tasks/run-step.js';
+import type { ChainOutcome } from './step-runner.js';
 
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */
@@ -40,6 +41,17 @@ export class WorkerPool {
       return (await this.piscina.run(task)) as RecordResult[];
     } catch (err) {
       throw new AlertflowError('ERR_WORKER', `worker failed running step "${step.id}": ${(err as Error).message}`, { step: step.id }, { cause: err });
+    }
+  }
+
+  /** Runs a fused chain of steps over a batch as one task. */
+  async runChain(chain: StepSpec[], batch: unknown[]): Promise<ChainOutcome> {
+    const task: StepTask = { chain, batch };
+    try {
+      return (await this.piscina.run(task)) as ChainOutcome;
+    } catch (err) {
+      const ids = chain.map((s) => s.id).join(' -> ');
+      throw new AlertflowError('ERR_WORKER', `worker failed running ${ids}: ${(err as Error).message}`, { steps: chain.map((s) => s.id) }, { cause: err });
     }
   }
 

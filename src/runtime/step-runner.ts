@@ -6,6 +6,8 @@ import { AlertflowError, toErrorData } from '../errors.js';
 import type { StepSpec } from './graph.js';
 import { batchStepFactory } from './registry.js';
 import type { BatchFn, RecordResult } from './types.js';
+import type { ErrorData } from '../errors.js';
+import type { StepCounts } from './metrics.js';
 
 const cache = new Map<string, Promise<BatchFn>>();
 
@@ -39,4 +41,56 @@ export async function runStepBatch(step: StepSpec, batch: unknown[]): Promise<Re
     const error = toErrorData(err);
     return batch.map(() => ({ ok: false, error }));
   }
+}
+
+/** What became of one input record after a chain of steps. */
+export interface ChainResult {
+  /** Outputs of the chain's last step derived from this record. */
+  out: unknown[];
+  /** Failures at any step of the chain (each owes a dead letter). */
+  failed: Array<{ step: string; error: ErrorData }>;
+}
+
+/** Results per input plus per-step counts, for metrics. */
+export interface ChainOutcome {
+  results: ChainResult[];
+  counts: Record<string, StepCounts>;
+}
+
+/**
+ * Runs consecutive steps over a batch in one go (in a worker, one task), so
+ * that intermediate records — typically large decoded alerts — never cross a
+ * thread boundary; only the last step's outputs do.
+ *
+ * @example
+ * const { results } = await runChainBatch([decodeSpec, filterSpec], packets);
+ */
+export async function runChainBatch(steps: StepSpec[], batch: unknown[]): Promise<ChainOutcome> {
+  const results: ChainResult[] = batch.map(() => ({ out: [], failed: [] }));
+  const counts: Record<string, StepCounts> = {};
+  let values = batch;
+  let owners = batch.map((_, i) => i);
+  for (const step of steps) {
+    const c: StepCounts = (counts[step.id] = { in: values.length, out: 0, failed: 0 });
+    const stepResults = values.length > 0 ? await runStepBatch(step, values) : [];
+    const nextValues: unknown[] = [];
+    const nextOwners: number[] = [];
+    stepResults.forEach((r, k) => {
+      const owner = owners[k];
+      if (r.ok) {
+        c.out += r.out.length;
+        for (const v of r.out) {
+          nextValues.push(v);
+          nextOwners.push(owner);
+        }
+      } else {
+        c.failed++;
+        results[owner].failed.push({ step: step.id, error: r.error });
+      }
+    });
+    values = nextValues;
+    owners = nextOwners;
+  }
+  values.forEach((v, k) => results[owners[k]].out.push(v));
+  return { results, counts };
 }

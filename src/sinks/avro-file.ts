@@ -6,10 +6,10 @@
 import { rename } from 'node:fs/promises';
 import { AlertflowError } from '../errors.js';
 import type { Sink, SinkRecord } from '../runtime/types.js';
-import type { DecodedAlert } from '../formats/types.js';
+import type { DecodedAlert, RawPacket } from '../formats/types.js';
 import type { AlertSchema } from '../formats/avro/alert-schema.js';
 import { encodeBody } from '../formats/avro/body.js';
-import { requireBuiltInSchema } from '../formats/avro/builtin.js';
+import { builtInById, requireBuiltInSchema } from '../formats/avro/builtin.js';
 import type { OcfCodecName } from '../formats/avro/ocf/codecs.js';
 import { OcfFileWriter } from '../formats/avro/ocf/write.js';
 import { parseWire } from '../formats/avro/wire.js';
@@ -24,19 +24,50 @@ export interface AvroFileSinkConfig {
   blockSize?: number;
 }
 
+/**
+ * The packet a record carries: a decoded alert, raw packet bytes, or any
+ * record with a `raw` packet field (a summary row carrying its packet from a
+ * worker, so that the decoded alert never has to cross back).
+ */
+function packetOf(value: unknown): DecodedAlert | RawPacket | undefined {
+  const v = value as { kind?: unknown; raw?: { kind?: unknown } } | null;
+  if (v?.kind === 'alert') return v as DecodedAlert;
+  if (v?.kind === 'raw') return v as RawPacket;
+  if (v?.raw?.kind === 'raw') return v.raw as RawPacket;
+  return undefined;
+}
+
+/** Schema of a packet: its own name, or the built-in schema its wire id names. */
+function schemaNameOf(p: DecodedAlert | RawPacket): string {
+  if (p.kind === 'alert') return p.schema;
+  if (p.writerSchema) return p.writerSchema;
+  const { id } = parseWire(p.bytes);
+  const known = builtInById(id);
+  if (!known) throw new AlertflowError('ERR_SCHEMA_UNKNOWN', `no built-in schema with wire id ${id}`, { id });
+  return known.name;
+}
+
 /** Body bytes to write: the packet's own bytes when they use the file's schema. */
-function bodyOf(a: DecodedAlert, schema: AlertSchema): Uint8Array {
-  const raw = a.raw;
+function bodyOf(p: DecodedAlert | RawPacket, schema: AlertSchema): Uint8Array {
+  if (p.kind === 'raw') {
+    const body = rawBody(p, schema);
+    if (!body) throw new AlertflowError('ERR_AVRO_ENCODE', `raw packet of ${p.writerSchema ?? 'another wire schema'} cannot go into a ${schema.name} file without decoding`, { schema: schema.name });
+    return body;
+  }
+  return rawBody(p.raw, schema) ?? encodeBody(schema.type, p.alert);
+}
+
+function rawBody(raw: RawPacket | undefined, schema: AlertSchema): Uint8Array | undefined {
   if (raw?.writerSchema === schema.name) return raw.bytes;
   if (raw && raw.writerSchema === undefined && schema.id !== undefined && raw.bytes[0] === 0) {
     try {
       const { id, body } = parseWire(raw.bytes);
       if (id === schema.id) return body;
     } catch {
-      // not a usable wire packet: fall through and encode
+      // not a usable wire packet: the caller encodes instead
     }
   }
-  return encodeBody(schema.type, a.alert);
+  return undefined;
 }
 
 /**
@@ -48,7 +79,7 @@ function bodyOf(a: DecodedAlert, schema: AlertSchema): Uint8Array {
  * await sink.write([{ value: alert, position: { partition: 'a', offset: 0 } }]);
  * await sink.close();
  */
-export function createAvroFileSink(config: AvroFileSinkConfig): Sink<DecodedAlert> {
+export function createAvroFileSink(config: AvroFileSinkConfig): Sink {
   if (typeof config.path !== 'string' || config.path === '') throw new AlertflowError('ERR_STEP_CONFIG', 'avro-file sink: path must be a non-empty string');
   const partial = `${config.path}.partial`;
   let schema: AlertSchema | undefined = config.schema ? requireBuiltInSchema(config.schema) : undefined;
@@ -59,14 +90,16 @@ export function createAvroFileSink(config: AvroFileSinkConfig): Sink<DecodedAler
   const getWriter = (s: AlertSchema): Promise<OcfFileWriter> =>
     (writer ??= OcfFileWriter.create(partial, s.json, { ...(config.codec ? { codec: config.codec } : {}), ...(config.blockSize ? { blockSize: config.blockSize } : {}) }));
 
-  async function writeBatch(batch: SinkRecord<DecodedAlert>[]): Promise<void> {
+  async function writeBatch(batch: SinkRecord[]): Promise<void> {
     if (batch.length === 0) return;
-    schema ??= requireBuiltInSchema(batch[0]!.value.schema);
+    const packets = batch.map((rec) => {
+      const p = packetOf(rec.value);
+      if (!p) throw new AlertflowError('ERR_AVRO_ENCODE', 'avro-file sink takes decoded alerts, raw packets, or records with a `raw` packet', { position: rec.position });
+      return p;
+    });
+    schema ??= requireBuiltInSchema(schemaNameOf(packets[0]!));
     const w = await getWriter(schema);
-    for (const rec of batch) {
-      if (rec.value?.kind !== 'alert') throw new AlertflowError('ERR_AVRO_ENCODE', 'avro-file sink accepts decoded alerts only', { position: rec.position });
-      await w.append(bodyOf(rec.value, schema));
-    }
+    for (const p of packets) await w.append(bodyOf(p, schema));
     await w.flush();
   }
 

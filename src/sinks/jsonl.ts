@@ -19,6 +19,8 @@ export interface JsonlSinkConfig {
   bytes?: BytesMode;
   /** fsync after every batch (slower; survives power loss, not only process death). */
   fsync?: boolean;
+  /** Top-level fields left out of each line (e.g. `raw`, a packet carried for another sink). */
+  omit?: string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export function createJsonlSink(config: Record<string, unknown> | JsonlSinkConfi
   if (typeof c.path !== 'string' || c.path === '') throw new AlertflowError('ERR_STEP_CONFIG', 'jsonl sink needs "path"');
   const path = resolve(c.path);
   const bytes: BytesMode = c.bytes ?? 'summary';
+  const omit = new Set(c.omit ?? []);
   let handle: FileHandle | undefined;
   let seen: Set<string> | undefined;
   let opening: Promise<void> | undefined;
@@ -56,7 +59,7 @@ export function createJsonlSink(config: Record<string, unknown> | JsonlSinkConfi
           if (seen!.has(record.key)) continue;
           seen!.add(record.key);
         }
-        text += stringifyExact(lineValue(record), { bytes }) + '\n';
+        text += stringifyExact(lineValue(record, omit), { bytes }) + '\n';
       }
       if (text === '') return;
       await handle!.write(text);
@@ -72,9 +75,10 @@ export function createJsonlSink(config: Record<string, unknown> | JsonlSinkConfi
 }
 
 /** What one line holds: the record (a decoded alert without its raw bytes) and its key. */
-function lineValue(record: SinkRecord): unknown {
+function lineValue(record: SinkRecord, omit: ReadonlySet<string>): unknown {
   let value = record.value as any;
   if (value && typeof value === 'object' && value.kind === 'alert') value = { survey: value.survey, schema: value.schema, alert: value.alert };
+  if (omit.size > 0 && value && typeof value === 'object' && !Array.isArray(value)) value = Object.fromEntries(Object.entries(value).filter(([k]) => !omit.has(k)));
   if (record.key === undefined) return value;
   return value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) ? { key: record.key, ...value } : { key: record.key, value };
 }

@@ -110,7 +110,7 @@ function checkRows(out: string, got: Output, cfg: ExtendednessConfig): void {
     assert.equal(row.day, day, `${id} is in the file of its observation day`);
     assert.match(row.cells['timestamp']!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     for (const [kind, field] of [['science', 'cutoutScience'], ['template', 'cutoutTemplate'], ['difference', 'cutoutDifference']] as const) {
-      const rel = row.cells[`${kind}_cutout_path`];
+      const rel: string | undefined = row.cells[`${kind}_cutout_path`];
       assert.equal(rel, `cutouts/${id}_${kind}_${stamp}.fits`);
       assert.deepEqual(new Uint8Array(readFileSync(join(out, rel!))), new Uint8Array(a.alert[field] as Uint8Array), `${rel} holds the packet's stamp`);
     }
@@ -222,7 +222,7 @@ test('--help prints the usage; bad arguments are ERR_CLI_USAGE (exit 2)', { time
   }
 });
 
-test('Kafka --until-caught-up: exits 0 with the file run\'s rows; a second run adds nothing', { timeout: 300_000 }, async () => {
+test('Kafka: --until-caught-up exits 0 with the file run\'s rows, a second run adds nothing; daemon mode drains and commits on SIGTERM', { timeout: 300_000 }, async () => {
   const kafka: TestBroker = await ensureBroker();
   try {
     const topic = `antares-consumer-${Date.now()}`;
@@ -239,6 +239,31 @@ test('Kafka --until-caught-up: exits 0 with the file run\'s rows; a second run a
     const again = await consumer(out, ...args);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(readOutput(out).files, got.files);
+
+    // Daemon mode (no --until-caught-up): runs until SIGTERM, then drains and commits.
+    const daemonOut = join(dir, 'out-daemon');
+    const daemonArgs = ['--brokers', kafka.brokers, '--topic', topic, '--group', 'antares-daemon', '--exclude-sssource', '--median-min', '0.05'];
+    const child = spawn(process.execPath, [cli, 'run', EXAMPLE, '--no-progress', '--out', daemonOut, '--date-from', 'observation', ...daemonArgs], { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Counts complete lines only: the daemon may be mid-append.
+    const rowsIn = () => {
+      const d = join(daemonOut, 'data');
+      if (!existsSync(d)) return 0;
+      return readdirSync(d).reduce((n, f) => n + readFileSync(join(d, f), 'utf8').split('\r\n').length - 2, 0);
+    };
+    const deadline = Date.now() + 120_000;
+    while (rowsIn() < fileRun.rows.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+    assert.equal(child.exitCode, null, `the daemon keeps running after the topic's end: ${stderr}`);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /SIGTERM received/);
+    assert.deepEqual(readOutput(daemonOut).rows.map(stable).sort(), fileRun.rows.map(stable).sort());
+    // The drain committed: the same group has nothing left to read.
+    const caughtUp = await consumer(daemonOut, ...daemonArgs, '--until-caught-up');
+    assert.equal(caughtUp.code, 0, caughtUp.stderr);
+    assert.match(caughtUp.stderr, /records in\s+0\b/);
   } finally {
     await kafka.stop();
   }

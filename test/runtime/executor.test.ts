@@ -109,3 +109,32 @@ test('a failing sink stops the run with its error and commits nothing past it', 
   await assert.rejects(runGraph(g, { sources: { s: source }, sinks: { out: memorySink({ failAfter: 100 }) }, deadLetterSink: memorySink(), batchSize: 10, commitIntervalMs: 1 }).done, /injected failure/);
   assert.ok((source.committed.get('memory') ?? 0) <= 100);
 });
+
+test('consecutive pool steps fuse into one worker task with the same output and per-step counts', async () => {
+  const chain = (pool: boolean) =>
+    graph('fused')
+      .source('numbers', 'external')
+      .step('square', 'module', { module: fixture, export: 'squareOrFail' }, { pool, batchSize: 64 })
+      .step('big', 'filter', { where: { field: 'sq', op: '>', value: 100 } }, { pool })
+      .step('row', 'select', { fields: { n: 'n', sq: 'sq' } }, { pool })
+      .sink('out', 'external')
+      .build();
+  const runs = [];
+  for (const [pool, threads] of [[false, 0], [true, 1], [true, 2]] as const) {
+    const out = memorySink();
+    const dead = memorySink<DeadLetter>();
+    const source = memorySource(inputs(1500), { batchSize: 100 });
+    const result = await runGraph(chain(pool), { threads, sources: { numbers: source }, sinks: { out }, deadLetterSink: dead, batchWaitMs: 5 }).done;
+    assert.equal(source.committed.get('memory'), 1500);
+    runs.push({ out: out.records.map((r) => stringifyExact(r.value)), dead: dead.records.map((d) => `${d.value.step}:${d.value.offset}`), steps: result.metrics.steps });
+  }
+  assert.deepEqual(runs[1].out, runs[0].out);
+  assert.deepEqual(runs[2].out, runs[0].out);
+  assert.deepEqual(runs[2].dead, runs[0].dead);
+  for (const r of runs) {
+    assert.equal(r.steps.square.in, 1500);
+    assert.equal(r.steps.big.in, r.steps.square.out);
+    assert.equal(r.steps.row.in, r.steps.big.out);
+    assert.equal(r.steps.out.in, r.steps.row.out);
+  }
+});

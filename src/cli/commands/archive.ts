@@ -46,8 +46,9 @@ export interface RunArchiveOptions {
   /** DuckDB candidate store: write the period's Parquet products into each delivery folder. */
   db?: string;
   dbPrefix?: string;
-  /** CLI-style reporting (progress bar, summary); off for library use. */
+  /** CLI-style reporting (run summary on stderr, progress bar unless `progress` is false); off for library use. */
   report?: boolean;
+  progress?: boolean;
   deadLetters?: string;
 }
 
@@ -73,7 +74,7 @@ export async function runArchive(o: RunArchiveOptions): Promise<RunArchiveResult
   const sinks = { archive: sink as Sink };
   let run: RunResult;
   if (o.report) {
-    run = await runWithReporting(spec, { sinks, threads: 0 }, { progress: true, ...(o.deadLetters ? { deadLetters: o.deadLetters } : {}) });
+    run = await runWithReporting(spec, { sinks, threads: 0 }, { progress: o.progress !== false, ...(o.deadLetters ? { deadLetters: o.deadLetters } : {}) });
   } else {
     const { createJsonlSink } = await import('../../sinks/jsonl.js');
     const deadLetterSink = createJsonlSink({ path: o.deadLetters ?? `${o.archive.dir}/dead-letters.jsonl`, bytes: 'base64' }) as Sink<never>;
@@ -112,6 +113,7 @@ interface ArchiveCliOptions {
   dbPrefix?: string;
   deadLetters?: string;
   fsync?: boolean;
+  progress?: boolean;
 }
 
 function usage(message: string): AlertflowError {
@@ -161,6 +163,7 @@ export function registerArchiveCommand(program: Command): void {
     .option('--db <file.duckdb>', 'candidate store: also write diaSource/diaObject/matches/lightcurves Parquet into each delivery folder')
     .option('--db-prefix <prefix>', 'table-name prefix of the candidate store')
     .option('--dead-letters <file>', 'JSONL file for packets that cannot be decoded', 'dead-letters.jsonl')
+    .option('--no-progress', 'no progress bar')
     .option('--no-fsync', 'do not fsync spooled batches before acknowledging them (faster, loses the crash guarantee)')
     .addHelpText('after', [
       '',
@@ -174,7 +177,7 @@ export function registerArchiveCommand(program: Command): void {
     ].join('\n'))
     .action(async (o: ArchiveCliOptions) => {
       const { input, archive } = toConfig(o);
-      const r = await runArchive({ input, archive, report: true, ...(o.db ? { db: o.db } : {}), ...(o.dbPrefix ? { dbPrefix: o.dbPrefix } : {}), ...(o.deadLetters ? { deadLetters: o.deadLetters } : {}) });
+      const r = await runArchive({ input, archive, report: true, progress: o.progress !== false, ...(o.db ? { db: o.db } : {}), ...(o.dbPrefix ? { dbPrefix: o.dbPrefix } : {}), ...(o.deadLetters ? { deadLetters: o.deadLetters } : {}) });
       for (const c of r.closed) process.stdout.write(`${c.path}\t${c.count} alerts\t${c.unchanged ? 'unchanged' : 'written'}\n`);
       for (const [key, files] of Object.entries(r.parquet)) process.stdout.write(`${key}: ${files.length} Parquet files\n`);
       const s = r.stats;

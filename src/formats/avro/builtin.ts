@@ -79,16 +79,24 @@ export function builtInByFingerprint(fp: string): AlertSchema | undefined {
 }
 
 /**
+ * The built-in schema with a Confluent wire id, if any.
+ *
+ * @example
+ * builtInById(1100)?.name // 'lsst.v11_0'
+ */
+export function builtInById(id: number): AlertSchema | undefined {
+  for (const name of BUILT_IN_SCHEMA_NAMES) if (ENTRIES[name]!.id === id) return getBuiltInSchema(name);
+  return undefined;
+}
+
+/**
  * Resolves the Confluent ids of the built-in schemas (Rubin: major×100+minor).
  *
  * @example
  * const s = await builtInResolver().resolve(900); // lsst.v9_0
  */
 export function builtInResolver(): SchemaResolver {
-  const byId = (id: number): AlertSchema | undefined => {
-    for (const name of BUILT_IN_SCHEMA_NAMES) if (ENTRIES[name]!.id === id) return getBuiltInSchema(name);
-    return undefined;
-  };
+  const byId = builtInById;
   return {
     resolveSync: byId,
     resolve: async (id) => {

@@ -1,13 +1,10 @@
-/** Piscina task: runs one batch of one step inside a worker thread. */
+/** Piscina task: runs one batch through one step, or through a fused chain of steps, inside a worker thread. */
 import type { StepSpec } from '../graph.js';
-import { runStepBatch } from '../step-runner.js';
+import { runChainBatch, runStepBatch, type ChainOutcome } from '../step-runner.js';
 import type { RecordResult } from '../types.js';
 
-export interface StepTask {
-  step: StepSpec;
-  batch: unknown[];
-}
+export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[] };
 
-export default function runStepTask(task: StepTask): Promise<RecordResult[]> {
-  return runStepBatch(task.step, task.batch);
+export default function runStepTask(task: StepTask): Promise<RecordResult[] | ChainOutcome> {
+  return 'chain' in task ? runChainBatch(task.chain, task.batch) : runStepBatch(task.step, task.batch);
 }
