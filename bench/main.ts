@@ -25,6 +25,16 @@ const BENCHES: Record<string, BenchEntry> = {
     defaultAlerts: 5000,
     load: () => import('./kafka.js'),
   },
+  operators: {
+    summary: 'associate (40k vs 1M) vs astropy, forced photometry vs photutils, HEALPix vs healpy/cdshealpix, filterExtendedness alerts/s',
+    defaultAlerts: 2000,
+    load: () => import('./operators.js'),
+  },
+  storage: {
+    summary: 'DuckDB ingest vs DuckDB Parquet load; HATS export vs the Python peer (ALERTFLOW_BENCH_HATS_ROWS, default 10M); night append vs re-import',
+    defaultAlerts: 0,
+    load: () => import('./storage.js'),
+  },
 };
 
 const HELP = `Usage: node dist/bench/main.js <name> [options]   (or: npm run bench -- <name> [options])

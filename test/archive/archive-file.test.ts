@@ -120,6 +120,17 @@ test('alerts arriving later for a closed period are merged; result equals a sing
   for (let i = 0; i < a.length; i++) assert.ok(a[i]!.bytes.equals(b[i]!.bytes), `${a[i]!.p} equals ${b[i]!.p}`);
 });
 
+test('decoding on the worker pool gives byte-identical tarballs', async () => {
+  const inProcess = join(tmp, 'p0');
+  const pooled = join(tmp, 'p2');
+  await runArchive({ input: { files: [input] }, archive: { dir: inProcess, period: '1h' } });
+  await runArchive({ input: { files: [input] }, archive: { dir: pooled, period: '1h' }, threads: 2 });
+  const a = snapshot(inProcess);
+  const b = snapshot(pooled);
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) assert.ok(a[i]!.bytes.equals(b[i]!.bytes));
+});
+
 test('verifyArchive fails when a member is corrupted', async () => {
   const dir = join(tmp, 'd');
   await runArchive({ input: { files: [input] }, archive: { dir, period: 'night' } });
@@ -157,6 +168,24 @@ test('a crash leaves spools, not half tarballs; the next run finishes them', asy
   assert.equal(closed[0]!.count, N);
   assert.equal(a2.stats.duplicates, 50);
   assert.ok((await verifyArchive(closed[0]!.path, { deep: true })).ok);
+});
+
+test('a period closes once the stream is a grace past its end, not before', async () => {
+  const dir = join(tmp, 'g');
+  const spec = parsePeriod('1h');
+  const sorted = alerts.slice().sort((x, y) => alertTime(x).ms - alertTime(y).ms);
+  const firstKey = periodOf(spec, alertTime(sorted[0]!).ms);
+  const a = await Archiver.create({ dir, period: '1h', graceMs: 10 * 60_000 });
+  const inFirst = sorted.filter((x) => alertTime(x).ms < firstKey.endMs);
+  const withinGrace = sorted.filter((x) => alertTime(x).ms >= firstKey.endMs && alertTime(x).ms < firstKey.endMs + 10 * 60_000);
+  const afterGrace = sorted.filter((x) => alertTime(x).ms >= firstKey.endMs + 10 * 60_000);
+  assert.ok(inFirst.length && withinGrace.length && afterGrace.length);
+  await a.add(inFirst);
+  await a.add(withinGrace);
+  assert.equal(existsSync(tarballPath(dir, firstKey.key)), false, 'still open within the grace');
+  await a.add(afterGrace.slice(0, 1));
+  assert.equal(existsSync(tarballPath(dir, firstKey.key)), true, 'closed past the grace');
+  assert.equal(a.closed[0]!.count, inFirst.length);
 });
 
 test('bad period and non-alert input are typed errors', async () => {

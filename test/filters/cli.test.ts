@@ -79,7 +79,7 @@ test('CLI: one line per packet (exact ids, empty cells for no stats); --out hold
     const written = await decodePackets(readFileSync(out), builtInResolver());
     // Passing packets from the container and the single wire file, bytes unchanged.
     const want = [...passing, ...(evaluateExtendedness(alerts[0]!.alert, cfg).pass ? [alerts[0]!] : [])];
-    assert.deepEqual(written.map((w) => Buffer.from(w.raw!.bytes).toString('hex')), want.map((a) => parseWire(a.bytes).body.toString('hex')));
+    assert.deepEqual(written.map((w) => Buffer.from(w.raw!.bytes).toString('hex')), want.map((a) => Buffer.from(parseWire(a.bytes).body).toString('hex')));
     // Usage errors exit 2.
     const u = await cli([sim]);
     assert.equal(u.code, 2);

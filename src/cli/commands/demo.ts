@@ -13,6 +13,9 @@ import { toMermaid } from '../../runtime/mermaid.js';
 import type { Predicate } from '../../runtime/predicate.js';
 import { simulateToFile } from './simulate.js';
 import { runWithReporting } from './run.js';
+import { buildDemoCandidates } from '../demo-candidates.js';
+import type { DiaSourceRecord } from '../../association/types.js';
+import type { Sink } from '../../runtime/types.js';
 
 /** The demo's predicate: real (reliability ≥ 0.5) and significant (S/N ≥ 5) detections. */
 export const DEMO_PREDICATE: Predicate = {
@@ -54,14 +57,16 @@ export function demoGraph(input: string, outDir: string): GraphSpec {
     .source('night', 'avro-file', { path: input, batchSize: 256 })
     .step('decode', 'decode', { keepRaw: true }, { pool: true, batchSize: 64 })
     .step('reliable', 'filter', { where: DEMO_PREDICATE }, { pool: true })
-    .step('summarise', 'select', { fields: { ...DEMO_SUMMARY_FIELDS, raw: 'raw' } }, { pool: true })
+    .step('summarise', 'select', { fields: { ...DEMO_SUMMARY_FIELDS, raw: 'raw', diaSource: 'alert.diaSource' } }, { pool: true })
     .sink('archive', 'avro-file', { path: join(outDir, 'archive.avro'), codec: 'null' })
-    .sink('summary', 'jsonl', { path: join(outDir, 'summary.jsonl'), omit: ['raw'] }, { key: 'diaSourceId', from: 'summarise' })
+    .sink('summary', 'jsonl', { path: join(outDir, 'summary.jsonl'), omit: ['raw', 'diaSource'] }, { key: 'diaSourceId', from: 'summarise' })
+    .sink('candidates', 'external', {}, { from: 'summarise' })
     .deadLetters('jsonl', { path: join(outDir, 'dead-letters.jsonl'), bytes: 'base64' })
     .build();
 }
 
 interface DemoOptions {
+  candidates?: boolean;
   alerts: string;
   visits: string;
   seed: string;
@@ -79,6 +84,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'simulation seed', '42')
     .option('--out <dir>', 'output folder', 'demo-output')
     .option('--threads <n>', 'worker threads (default: cores)')
+    .option('--no-candidates', 'skip the candidate database (DuckDB, via associate) and the HATS catalogs')
     .option('--no-progress', 'no progress bars')
     .action(async (o: DemoOptions) => {
       const out = resolve(o.out);
@@ -91,10 +97,26 @@ export function registerDemoCommand(program: Command): void {
         process.stderr.write(`simulated ${sim.alerts} alerts in ${o.visits} visits (${sim.solarSystem} solar-system), mean packet ${(sim.meanPacketBytes / 1024).toFixed(1)} KiB, in ${sim.seconds.toFixed(1)} s -> ${night}\n`);
       }
       // Each run starts from empty outputs (the summary sink would otherwise skip keys it already holds).
-      for (const f of ['archive.avro', 'summary.jsonl', 'dead-letters.jsonl', 'metrics.json']) rmSync(join(out, f), { force: true });
+      for (const f of ['archive.avro', 'summary.jsonl', 'dead-letters.jsonl', 'metrics.json', 'hats']) rmSync(join(out, f), { force: true, recursive: true });
       const spec = demoGraph(night, out);
       writeFileSync(join(out, 'graph.mmd'), toMermaid(spec));
-      await runWithReporting(spec, {}, { ...(o.threads ? { threads: o.threads } : {}), progress: o.progress !== false, metrics: join(out, 'metrics.json'), total: o.alerts });
+      const diaSources: DiaSourceRecord[] = [];
+      const candidates: Sink = {
+        async write(batch) {
+          for (const r of batch) diaSources.push((r.value as { diaSource: DiaSourceRecord }).diaSource);
+        },
+        describe: () => 'the candidate database (below)',
+        async close() {},
+      };
+      await runWithReporting(spec, { sinks: { candidates } }, { ...(o.threads ? { threads: o.threads } : {}), progress: o.progress !== false, metrics: join(out, 'metrics.json'), total: o.alerts });
       process.stderr.write(`  graph           ${join(out, 'graph.mmd')} (Mermaid)\n  metrics         ${join(out, 'metrics.json')}\n`);
+      if (o.candidates === false) return;
+      const c = await buildDemoCandidates(diaSources, out, { quiet: o.progress === false });
+      process.stderr.write(
+        `associated ${c.sources} reliable DiaSources over ${c.visits} visits: ${c.newObjects} new DiaObjects, ${c.solarSystem} solar-system matches\n` +
+          `  database        ${c.database} (diaObject with versions, diaSource)\n` +
+          `  HATS            ${c.hatsSources} (diaSource)\n` +
+          `                  ${c.hatsObjects} (${c.objects} diaObjects with nested light curves)\n`,
+      );
     });
 }
