@@ -35,7 +35,7 @@ rm -f "$stamp"
 # Wheels only: a source build would need compilers and minutes per package.
 "$venv/bin/python" -m pip install --quiet --only-binary=:all: -r "$req"
 "$venv/bin/python" - <<'PY'
-import fastavro, astropy, numpy, healpy, cdshealpix, photutils, pyarrow, hats, lsdb, confluent_kafka, quixstreams
+import fastavro, astropy, numpy, healpy, cdshealpix, photutils, pyarrow, hats, hats_import, lsdb, confluent_kafka, quixstreams
 print("setup-python: imports ok (astropy", astropy.__version__, "fastavro", fastavro.__version__, ")")
 PY
 echo "$want" > "$stamp"

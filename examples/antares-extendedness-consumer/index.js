@@ -164,8 +164,9 @@ export function consumerGraph(o) {
   if (o.kafka) g.source('alerts', 'kafka', o.kafka);
   else g.source('alerts', 'avro-file', { path: o.input });
   return g
+    // Decode and filter fuse into one worker task: only passing alerts cross back.
     .step('decode', 'decode', o.decode, { pool: true })
-    .step('extendedness', filterType, filterConfig)
+    .step('extendedness', filterType, filterConfig, { pool: true })
     .sink('csv', sinkType, sinkConfig, { key: 'alert.diaSourceId' })
     .deadLetters('jsonl', { path: join(o.sink.out, 'dead-letters.jsonl'), bytes: 'base64' })
     .build();

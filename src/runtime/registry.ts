@@ -16,6 +16,8 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   filter: async () => (await import('./steps/filter.js')).createFilterStep,
   select: async () => (await import('./steps/select.js')).createSelectStep,
   associate: async () => (await import('../operators/associate.js')).createAssociateStep as unknown as BatchStepFactory,
+  'filter-extendedness': async () => (await import('../filters/extendedness-step.js')).createFilterExtendednessStep as unknown as BatchStepFactory,
+  'package-alert': async () => (await import('../alerts/step.js')).createPackageAlertStep as unknown as BatchStepFactory,
   cutout: async () => (await import('../operators/cutout.js')).createCutoutStep as unknown as BatchStepFactory,
   'forced-measure': async () => (await import('../photometry/step.js')).createForcedMeasureStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
@@ -31,6 +33,7 @@ const sinks: Record<string, Loader<SinkFactory>> = {
   'avro-file': async () => (await import('../sinks/avro-file.js')).createAvroFileSink as unknown as SinkFactory,
   jsonl: async () => (await import('../sinks/jsonl.js')).createJsonlSink as SinkFactory,
   kafka: async () => (await import('../kafka/producer-sink.js')).createKafkaSink as unknown as SinkFactory,
+  'seed001-csv': async () => (await import('../sinks/seed001-csv.js')).createSeed001CsvSink as unknown as SinkFactory,
   duckdb: async () => (await import('../stores/duckdb/sink.js')).createDuckdbSink as unknown as SinkFactory,
 };
 

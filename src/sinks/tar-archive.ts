@@ -3,6 +3,8 @@
  * period out (see src/archive/archiver.ts for the closing and rerun rules).
  * A batch is acknowledged once it is in its period's spool on disk, so the
  * source can commit long before the tarball exists without risking loss.
+ * `close()` (end of input, or a stop) packs every open period; if a later
+ * run sees more alerts for such a period, it merges them and rebuilds it.
  */
 import type { Sink, SinkRecord } from '../runtime/types.js';
 import type { DecodedAlert } from '../formats/types.js';

@@ -72,7 +72,10 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('Run a graph: a JSON spec, a JS module exporting a spec (or a function of the remaining arguments), or a folder holding one')
-    .argument('<graph>', 'graph.json, graph.js or a folder (examples/<name>)')
+    .argument('[graph]', 'graph.json, graph.js or a folder (examples/<name>)')
+    // --help is ours to route: with a graph module it goes to the module, which prints its own usage.
+    .helpOption(false)
+    .option('-h, --help', "show this help; after a graph module, the module's own help")
     .option('--threads <n>', 'worker threads for pool steps (0 = all in-process)')
     .option('--rate <perSecond>', 'replay sources at this many records per second')
     .option('--cadence <mode>', '"original" replays at the recorded cadence, "10x" ten times faster, "full" as fast as possible')
@@ -87,8 +90,10 @@ export function registerRunCommand(program: Command): void {
     .allowUnknownOption(true)
     .allowExcessArguments(true)
     .addHelpText('after', '\nArguments after the graph that alertflow does not know are passed to a graph module\'s default export.\nExample: alertflow run examples/antares-extendedness-consumer --input night.avro --out out/')
-    .action(async (target: string, o: RunCliOptions, cmd: Command) => {
+    .action(async (target: string | undefined, o: RunCliOptions & { help?: boolean }, cmd: Command) => {
+      if (target === undefined || (o.help && target.endsWith('.json'))) return cmd.help();
       const passThrough = cmd.args.slice(1);
+      if (o.help) passThrough.push('--help');
       const loaded = await loadGraph(target, passThrough);
       if (o.mermaid) return void process.stdout.write(toMermaid(loaded.spec));
       if (o.validate) {
