@@ -13,6 +13,8 @@ import { registerCutoutCommand } from './commands/cutout.js';
 import { registerFilterExtendednessCommand } from './commands/filter-extendedness.js';
 import { registerExportParquetCommand } from './commands/export-parquet.js';
 import { registerExportHatsCommand, registerHatsCommand } from './commands/hats.js';
+import { registerArchiveCommand } from './commands/archive.js';
+import { registerRetentionCommand } from './commands/retention.js';
 import { VERSION } from '../index.js';
 
 /** Builds the program (exported for tests that check --help texts). */
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   registerExportParquetCommand(exportCommand);
   registerExportHatsCommand(exportCommand);
   registerHatsCommand(program);
+  registerArchiveCommand(program);
+  registerRetentionCommand(program);
   registerKafkaCommand(program);
   return program;
 }

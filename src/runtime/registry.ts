@@ -33,6 +33,7 @@ const sinks: Record<string, Loader<SinkFactory>> = {
   'avro-file': async () => (await import('../sinks/avro-file.js')).createAvroFileSink as unknown as SinkFactory,
   jsonl: async () => (await import('../sinks/jsonl.js')).createJsonlSink as SinkFactory,
   kafka: async () => (await import('../kafka/producer-sink.js')).createKafkaSink as unknown as SinkFactory,
+  'tar-archive': async () => (await import('../sinks/tar-archive.js')).createTarArchiveSink as unknown as SinkFactory,
   'seed001-csv': async () => (await import('../sinks/seed001-csv.js')).createSeed001CsvSink as unknown as SinkFactory,
   duckdb: async () => (await import('../stores/duckdb/sink.js')).createDuckdbSink as unknown as SinkFactory,
 };

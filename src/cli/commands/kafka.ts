@@ -63,5 +63,29 @@ export function registerKafkaCommand(program: Command): Command {
       if (!st.running || !st.reachable) process.exitCode = 1;
     });
 
+  kafka
+    .command('create-topic')
+    .description('create an alert topic whose messages expire after a retention time (Kafka is for hot data; deliveries archive the rest)')
+    .requiredOption('--brokers <list>', 'bootstrap servers, e.g. 127.0.0.1:19092')
+    .requiredOption('--topic <name>', 'topic to create')
+    .option('--partitions <n>', 'partitions', '1')
+    .requiredOption('--retention-hours <h>', 'how long the broker keeps alerts (sets retention.ms)')
+    .option('--if-exists <mode>', '"error" or "ignore"', 'error')
+    .action(async (o: { brokers: string; topic: string; partitions: string; retentionHours: string; ifExists: string }) => {
+      const { createAlertTopic } = await import('../../archive/topics.js');
+      const r = await createAlertTopic(o.brokers, o.topic, { partitions: Number(o.partitions), retentionHours: Number(o.retentionHours), ifExists: o.ifExists === 'ignore' ? 'ignore' : 'error' });
+      console.log(`kafka: topic ${o.topic} ${r.created ? 'created' : 'exists'} (retention.ms ${r.retentionMs})`);
+    });
+
+  kafka
+    .command('describe-topic')
+    .description("print a topic's configuration as the broker reports it (retention.ms among others)")
+    .requiredOption('--brokers <list>', 'bootstrap servers')
+    .requiredOption('--topic <name>', 'topic')
+    .action(async (o: { brokers: string; topic: string }) => {
+      const { describeTopicConfig } = await import('../../archive/kafka-configs.js');
+      console.log(JSON.stringify(await describeTopicConfig(o.brokers, o.topic), null, 2));
+    });
+
   return kafka;
 }
