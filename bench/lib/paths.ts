@@ -1,18 +1,9 @@
 /** Where benches read and write: everything lives under `bench/results/` (gitignored). */
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/testing/repo-root.js';
 
-/** Repository root: the nearest folder above this module holding package.json (works from dist/ and from source). */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
+export { repoRoot };
 
 /** `bench/results/`, created on first use. */
 export function resultsDir(): string {

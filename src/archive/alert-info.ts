@@ -10,7 +10,7 @@ import type { AlertSchema } from '../formats/avro/alert-schema.js';
 import { encodeBody } from '../formats/avro/body.js';
 import { getBuiltInSchema } from '../formats/avro/builtin.js';
 import { jdToEpochMs, mjdTaiToEpochMs, mjdToEpochMs } from '../formats/avro/event-time.js';
-import { parseWire } from '../formats/avro/wire.js';
+import { bodyInSchema } from '../formats/avro/wire.js';
 
 /** Observation time of an alert. */
 export interface AlertTime {
@@ -76,17 +76,7 @@ export function archiveSchema(a: DecodedAlert): AlertSchema {
  * const body = archiveBody(decoded, archiveSchema(decoded));
  */
 export function archiveBody(a: DecodedAlert, schema: AlertSchema): Uint8Array {
-  const raw = a.raw;
-  if (raw?.writerSchema === schema.name) return raw.bytes;
-  if (raw && raw.writerSchema === undefined && schema.id !== undefined && raw.bytes[0] === 0) {
-    try {
-      const { id, body } = parseWire(raw.bytes);
-      if (id === schema.id) return body;
-    } catch {
-      // not a usable wire packet: re-encode below
-    }
-  }
-  return encodeBody(schema.type, a.alert);
+  return bodyInSchema(a.raw, schema) ?? encodeBody(schema.type, a.alert);
 }
 
 /**

@@ -25,5 +25,5 @@ export { stampWcs, tanWcsCards, tanWcsFromCards } from './wcs-header.js';
 export { lonpoleOf, pixelScales, pixelToWorld, pixelToWorld0, shiftWcs, worldToPixel, worldToPixel0 } from '../wcs/celestial.js';
 export type { CelestialWcs } from '../wcs/celestial.js';
 export { hasCelestialWcs, wcsFromHeader, wcsHeaderCards } from '../wcs/header.js';
-export type { WcsFromHeaderOptions } from '../wcs/header.js';
+export type { WcsCardStyle, WcsFromHeaderOptions } from '../wcs/header.js';
 export type { ZenithalCode } from '../wcs/zenithal.js';

@@ -3,31 +3,20 @@
  */
 import type { FitsCard } from './header.js';
 import { makeTanWcs, type TanWcs, type TanWcsOptions } from './tan.js';
+import { wcsHeaderCards, type WcsCardStyle } from '../wcs/header.js';
+
+/** The stamp layout: projection named on the CTYPEs, RA/Dec on the CRVALs, no LONPOLE (TAN's default). */
+const TAN_STAMP_STYLE: WcsCardStyle = { ctypeComment: 'gnomonic projection', crvalComments: ['reference right ascension', 'reference declination'], lonpole: false };
 
 /**
- * WCS cards (WCSAXES, CTYPE, CUNIT, CRVAL, CRPIX, CD, RADESYS, EQUINOX) for a TAN WCS.
+ * WCS cards (WCSAXES, CTYPE, CUNIT, CRVAL, CRPIX, CD, RADESYS, EQUINOX) for a TAN WCS,
+ * written by {@link wcsHeaderCards} (ICRS, equinox 2000).
  *
  * @example
  * const cards = tanWcsCards(makeTanWcs({ ra: 10, dec: -5, pixelScaleArcsec: 0.2, width: 30, height: 30 }));
  */
 export function tanWcsCards(wcs: TanWcs): FitsCard[] {
-  return [
-    { key: 'WCSAXES', value: 2, comment: 'number of WCS axes' },
-    { key: 'CTYPE1', value: 'RA---TAN', comment: 'gnomonic projection' },
-    { key: 'CTYPE2', value: 'DEC--TAN', comment: 'gnomonic projection' },
-    { key: 'CUNIT1', value: 'deg' },
-    { key: 'CUNIT2', value: 'deg' },
-    { key: 'CRVAL1', value: wcs.crval[0], real: true, comment: 'reference right ascension' },
-    { key: 'CRVAL2', value: wcs.crval[1], real: true, comment: 'reference declination' },
-    { key: 'CRPIX1', value: wcs.crpix[0], real: true, comment: 'reference pixel (1-based)' },
-    { key: 'CRPIX2', value: wcs.crpix[1], real: true, comment: 'reference pixel (1-based)' },
-    { key: 'CD1_1', value: wcs.cd[0][0], real: true },
-    { key: 'CD1_2', value: wcs.cd[0][1], real: true },
-    { key: 'CD2_1', value: wcs.cd[1][0], real: true },
-    { key: 'CD2_2', value: wcs.cd[1][1], real: true },
-    { key: 'RADESYS', value: 'ICRS' },
-    { key: 'EQUINOX', value: 2000, real: true },
-  ];
+  return wcsHeaderCards({ projection: 'TAN', crval: wcs.crval, crpix: wcs.crpix, cd: wcs.cd, radesys: 'ICRS', equinox: 2000 }, TAN_STAMP_STYLE);
 }
 
 /**

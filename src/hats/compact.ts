@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { AlertflowError } from '../errors.js';
 import { catalogMaxRows, leafFiles, readCatalog } from './catalog.js';
 import { HEALPIX_COLUMN, ident, lit, parquetColumns } from './duck.js';
-import { closeQuietly, removeQuietly, sessionIn, withCatalogLock, type HatsWriteResult } from './export.js';
+import { closeQuietly, removeQuietly, sessionIn, swapInWholeCatalog, withCatalogLock, type HatsWriteResult } from './export.js';
 import type { Healpix29Batch } from './spatial-index.js';
-import { makeStagingDir, swapInto } from './staging.js';
+import { makeStagingDir } from './staging.js';
 import { checkBatchId, DEFAULT_MAX_ROWS, writeCatalogDir, type PartitionKnobs } from './write-catalog.js';
 import { intProperty } from './properties.js';
 
@@ -60,20 +60,7 @@ export async function compactHats(o: CompactHatsOptions): Promise<HatsWriteResul
       const staged = join(staging, 'catalog');
       const mappingOrder = o.mappingOrder ?? intProperty(state.properties, 'hats_skymap_order', 10);
       const r = await writeCatalogDir(session, 'rows', staged, state.properties, batchId, state.batchLog, 'compaction', { ...o, maxRows, mappingOrder });
-      session.close();
-      swapInto(o.root, staged);
-      return {
-        root: o.root,
-        rows: r.rows,
-        totalRows: r.rows,
-        partitions: r.pixels,
-        created: r.pixels,
-        mappingOrder: r.mappingOrder,
-        batchId,
-        alreadyIngested: false,
-        recovered,
-        seconds: (performance.now() - started) / 1000,
-      };
+      return swapInWholeCatalog(session, o.root, staged, r, batchId, recovered, started);
     } finally {
       closeQuietly(session);
       removeQuietly(staging);

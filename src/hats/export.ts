@@ -10,7 +10,7 @@ import { openSession, type DuckSession } from './duck.js';
 import { contentBatchId, loadRows, type RowSource } from './input.js';
 import { defaultHealpix29, type Healpix29Batch } from './spatial-index.js';
 import { acquireLock, makeStagingDir, recoverCatalog, swapInto } from './staging.js';
-import { checkBatchId, writeCatalogDir, type PartitionKnobs } from './write-catalog.js';
+import { checkBatchId, writeCatalogDir, type CatalogDirResult, type PartitionKnobs } from './write-catalog.js';
 import type { HatsPixel } from './pixel.js';
 
 /**
@@ -116,24 +116,35 @@ export async function exportLocked(o: ExportHatsOptions, recovered: string[]): P
       const staged = join(staging, 'catalog');
       const name = o.catalogName ?? defaultName(o.out);
       const r = await writeCatalogDir(session, 'rows', staged, { name, type: o.catalogType ?? 'object', ra: o.ra, dec: o.dec }, batchId, '', sourceLabel(o), o);
-      session.close();
-      swapInto(o.out, staged);
-      return {
-        root: o.out,
-        rows: r.rows,
-        totalRows: r.rows,
-        partitions: r.pixels,
-        created: r.pixels,
-        mappingOrder: r.mappingOrder,
-        batchId,
-        alreadyIngested: false,
-        recovered,
-        seconds: (performance.now() - started) / 1000,
-      };
+      return swapInWholeCatalog(session, o.out, staged, r, batchId, recovered, started);
     } finally {
       closeQuietly(session);
       removeQuietly(staging);
     }
+}
+
+/**
+ * Closes the session, renames the staged catalog over `root` and reports a
+ * catalog written whole by this call (every row and partition is new).
+ *
+ * @example
+ * return swapInWholeCatalog(session, o.out, staged, await writeCatalogDir(…), batchId, recovered, started);
+ */
+export function swapInWholeCatalog(session: DuckSession, root: string, staged: string, r: CatalogDirResult, batchId: string, recovered: string[], started: number): HatsWriteResult {
+  session.close();
+  swapInto(root, staged);
+  return {
+    root,
+    rows: r.rows,
+    totalRows: r.rows,
+    partitions: r.pixels,
+    created: r.pixels,
+    mappingOrder: r.mappingOrder,
+    batchId,
+    alreadyIngested: false,
+    recovered,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** `obs_collection` from a directory name, restricted to `[A-Za-z0-9._-]`. */

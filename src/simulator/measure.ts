@@ -22,19 +22,28 @@ export interface Exposure {
 }
 
 /**
- * Measured quantities of one object in one exposure.
+ * Fluxes (nJy) and their 1σ errors measured on the difference, science and template images.
  *
  * @example
- * const { psfFlux, psfFluxErr }: Measurement = measure(obj, exposure, rng);
+ * const { psfFlux, psfFluxErr }: DifferenceFluxes = measure(obj, exposure, rng);
  */
-export interface Measurement {
-  trueFlux: number;
+export interface DifferenceFluxes {
   psfFlux: number;
   psfFluxErr: number;
   scienceFlux: number;
   scienceFluxErr: number;
   templateFlux: number;
   templateFluxErr: number;
+}
+
+/**
+ * Measured quantities of one object in one exposure.
+ *
+ * @example
+ * const { psfFlux, psfFluxErr }: Measurement = measure(obj, exposure, rng);
+ */
+export interface Measurement extends DifferenceFluxes {
+  trueFlux: number;
   snr: number;
   ra: number;
   dec: number;

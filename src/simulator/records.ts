@@ -5,6 +5,7 @@
 import type { LsstDiaForcedSource, LsstDiaSource } from './schema-types.js';
 import { Rng } from './prng.js';
 import type { Band } from './rubin.js';
+import type { DifferenceFluxes } from './measure.js';
 
 /**
  * A simulated measurement on a difference image: the part of a diaSource that drives the rest.
@@ -12,7 +13,7 @@ import type { Band } from './rubin.js';
  * @example
  * const rec = diaSourceRecord(detection);
  */
-export interface Detection {
+export interface Detection extends DifferenceFluxes {
   diaSourceId: bigint;
   diaObjectId: bigint | null;
   ssObjectId: bigint | null;
@@ -26,12 +27,6 @@ export interface Detection {
   posErrArcsec: number;
   x: number;
   y: number;
-  psfFlux: number;
-  psfFluxErr: number;
-  scienceFlux: number;
-  scienceFluxErr: number;
-  templateFlux: number;
-  templateFluxErr: number;
   seeingArcsec: number;
   extendedness: number | null;
   reliability: number;

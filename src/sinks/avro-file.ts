@@ -12,7 +12,7 @@ import { encodeBody } from '../formats/avro/body.js';
 import { builtInById, requireBuiltInSchema } from '../formats/avro/builtin.js';
 import type { OcfCodecName } from '../formats/avro/ocf/codecs.js';
 import { OcfFileWriter } from '../formats/avro/ocf/write.js';
-import { parseWire } from '../formats/avro/wire.js';
+import { bodyInSchema, parseWire } from '../formats/avro/wire.js';
 
 /** Config of {@link createAvroFileSink}. */
 export interface AvroFileSinkConfig {
@@ -50,24 +50,11 @@ function schemaNameOf(p: DecodedAlert | RawPacket): string {
 /** Body bytes to write: the packet's own bytes when they use the file's schema. */
 function bodyOf(p: DecodedAlert | RawPacket, schema: AlertSchema): Uint8Array {
   if (p.kind === 'raw') {
-    const body = rawBody(p, schema);
+    const body = bodyInSchema(p, schema);
     if (!body) throw new AlertflowError('ERR_AVRO_ENCODE', `raw packet of ${p.writerSchema ?? 'another wire schema'} cannot go into a ${schema.name} file without decoding`, { schema: schema.name });
     return body;
   }
-  return rawBody(p.raw, schema) ?? encodeBody(schema.type, p.alert);
-}
-
-function rawBody(raw: RawPacket | undefined, schema: AlertSchema): Uint8Array | undefined {
-  if (raw?.writerSchema === schema.name) return raw.bytes;
-  if (raw && raw.writerSchema === undefined && schema.id !== undefined && raw.bytes[0] === 0) {
-    try {
-      const { id, body } = parseWire(raw.bytes);
-      if (id === schema.id) return body;
-    } catch {
-      // not a usable wire packet: the caller encodes instead
-    }
-  }
-  return undefined;
+  return bodyInSchema(p.raw, schema) ?? encodeBody(schema.type, p.alert);
 }
 
 /**

@@ -172,6 +172,14 @@ export function healpix29(ra: number, dec: number): bigint {
   return xyfToNestBig(MAX_ORDER, I, J, F);
 }
 
+/** Validates row `k` of a column pair (degrees) and locates it at nside; sets F, I, J. */
+function locateRow(r: number, d: number, k: number, half: number, nside: number): void {
+  if (!(d >= -90 && d <= 90) || !Number.isFinite(r)) throw invalid(r, d, k);
+  const lon = (r >= 0 && r < 360 ? r : wrapRa(r)) * DEG2RAD;
+  const lat = d * DEG2RAD;
+  if (!locate(lon, lat, half, nside, ENGINE_TRIG, true)) locate(lon, lat, half, nside, CORRECTLY_ROUNDED_TRIG, false);
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -194,12 +202,7 @@ export function healpix29Batch(ra: Float64Array, dec: Float64Array, out?: BigInt
   const nside = 2 ** MAX_ORDER;
   const half = nside / 2;
   for (let k = 0; k < n; k++) {
-    const r = ra[k]!;
-    const d = dec[k]!;
-    if (!(d >= -90 && d <= 90) || !Number.isFinite(r)) throw invalid(r, d, k);
-    const lon = (r >= 0 && r < 360 ? r : wrapRa(r)) * DEG2RAD;
-    const lat = d * DEG2RAD;
-    if (!locate(lon, lat, half, nside, ENGINE_TRIG, true)) locate(lon, lat, half, nside, CORRECTLY_ROUNDED_TRIG, false);
+    locateRow(ra[k]!, dec[k]!, k, half, nside);
     const lo = (spread16(I & 0xffff) | (spread16(J & 0xffff) << 1)) >>> 0;
     const hi = (spread16(I >>> 16) | (spread16(J >>> 16) << 1) | (F << 26)) >>> 0;
     if (view) {
@@ -230,12 +233,7 @@ export function ang2pixBatch(order: number, ra: Float64Array, dec: Float64Array,
   const half = nside / 2;
   const perFace = 4 ** order;
   for (let k = 0; k < n; k++) {
-    const r = ra[k]!;
-    const d = dec[k]!;
-    if (!(d >= -90 && d <= 90) || !Number.isFinite(r)) throw invalid(r, d, k);
-    const lon = (r >= 0 && r < 360 ? r : wrapRa(r)) * DEG2RAD;
-    const lat = d * DEG2RAD;
-    if (!locate(lon, lat, half, nside, ENGINE_TRIG, true)) locate(lon, lat, half, nside, CORRECTLY_ROUNDED_TRIG, false);
+    locateRow(ra[k]!, dec[k]!, k, half, nside);
     const lo = (spread16(I & 0xffff) | (spread16(J & 0xffff) << 1)) >>> 0;
     const hi = spread16(I >>> 16) | (spread16(J >>> 16) << 1);
     res[k] = F * perFace + hi * 4294967296 + lo;

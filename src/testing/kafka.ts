@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, stopBroker } from '../kafka/broker.js';
 import { freePort } from '../kafka/broker-config.js';
-import { fetchMetadata, kafkaError, loadRdkafka } from '../kafka/rdkafka.js';
+import { kafkaError, loadRdkafka } from '../kafka/rdkafka.js';
+import { createTopicOnBrokers, waitForLeaders } from '../kafka/topics.js';
 
 /** A broker for a test file; `stop()` is a no-op for an external broker. */
 export interface TestBroker {
@@ -68,19 +69,9 @@ export async function ensureBroker(opts: { partitions?: number } = {}): Promise<
  * await createTopic(kafka.brokers, 'alerts-test', 3);
  */
 export async function createTopic(brokers: string, topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
-  const Kafka = await loadRdkafka();
-  const admin = Kafka.AdminClient.create({ 'metadata.broker.list': brokers });
-  try {
-    await new Promise<void>((res, rej) =>
-      admin.createTopic({ topic, num_partitions: partitions, replication_factor: 1, config }, 30_000, (err) =>
-        // 36 = TOPIC_ALREADY_EXISTS
-        err && err.code !== 36 ? rej(kafkaError(err, `creating topic ${topic} failed`, { topic })) : res(),
-      ),
-    );
-  } finally {
-    admin.disconnect();
-  }
-  await waitForLeaders(brokers, topic, partitions);
+  await createTopicOnBrokers(brokers, topic, { partitions, replicationFactor: 1, config, ifExists: 'ignore', timeoutMs: 30_000 });
+  // A topic still without leaders after 30 s is not an error here: the test that uses it fails instead.
+  await waitForLeaders(brokers, topic, partitions, 30_000);
 }
 
 /**
@@ -99,20 +90,5 @@ export async function deleteTopic(brokers: string, topic: string): Promise<void>
     );
   } finally {
     admin.disconnect();
-  }
-}
-
-/** Polls metadata until every partition of `topic` has a leader (creation is asynchronous). */
-async function waitForLeaders(brokers: string, topic: string, partitions: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      const md = await fetchMetadata(brokers, 5000, topic);
-      const t = md.topics.find((x) => x.name === topic);
-      if (t && t.partitions.length >= partitions && t.partitions.every((p) => p.leader >= 0)) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
   }
 }

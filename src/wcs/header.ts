@@ -126,33 +126,51 @@ function linearPart(m: Map<string, FitsValue>, num: (k: string) => number | unde
 }
 
 /**
+ * Comments and optional cards of {@link wcsHeaderCards}, for writers that
+ * must keep an established header layout byte for byte.
+ *
+ * @example
+ * wcsHeaderCards(wcs, { ctypeComment: 'gnomonic projection', lonpole: false })
+ */
+export interface WcsCardStyle {
+  /** Comment on CTYPE1 and CTYPE2 (default: none). */
+  ctypeComment?: string;
+  /** Comments on CRVAL1 and CRVAL2 (default: 'reference sky coordinate i (deg)'). */
+  crvalComments?: readonly [string, string];
+  /** Write the LONPOLE card (default true). */
+  lonpole?: boolean;
+}
+
+/**
  * Header cards for a celestial WCS, in CD form (WCSAXES, CTYPEi, CUNITi,
  * CRVALi, CRPIXi, CDi_j, LONPOLE, and RADESYS / EQUINOX when known).
  *
  * @example
  * const cards = wcsHeaderCards(wcs); // write with writeFits([{ data, axes, cards }])
  */
-export function wcsHeaderCards(wcs: CelestialWcs): FitsCard[] {
+export function wcsHeaderCards(wcs: CelestialWcs, style: WcsCardStyle = {}): FitsCard[] {
   const l = wcs.lngAxis ?? 0;
   const [lngType, latType] = wcs.types ?? ['RA', 'DEC'];
   const ctype = (t: string): string => `${t.padEnd(4, '-')}-${wcs.projection}`;
   const types = l === 0 ? [ctype(lngType), ctype(latType)] : [ctype(latType), ctype(lngType)];
+  const ctypeCard = (key: string, value: string): FitsCard => (style.ctypeComment === undefined ? { key, value } : { key, value, comment: style.ctypeComment });
+  const [crval1Comment, crval2Comment] = style.crvalComments ?? ['reference sky coordinate 1 (deg)', 'reference sky coordinate 2 (deg)'];
   const cards: FitsCard[] = [
     { key: 'WCSAXES', value: 2, comment: 'number of WCS axes' },
-    { key: 'CTYPE1', value: types[0]! },
-    { key: 'CTYPE2', value: types[1]! },
+    ctypeCard('CTYPE1', types[0]!),
+    ctypeCard('CTYPE2', types[1]!),
     { key: 'CUNIT1', value: 'deg' },
     { key: 'CUNIT2', value: 'deg' },
-    { key: 'CRVAL1', value: wcs.crval[0], real: true, comment: 'reference sky coordinate 1 (deg)' },
-    { key: 'CRVAL2', value: wcs.crval[1], real: true, comment: 'reference sky coordinate 2 (deg)' },
+    { key: 'CRVAL1', value: wcs.crval[0], real: true, comment: crval1Comment },
+    { key: 'CRVAL2', value: wcs.crval[1], real: true, comment: crval2Comment },
     { key: 'CRPIX1', value: wcs.crpix[0], real: true, comment: 'reference pixel (1-based)' },
     { key: 'CRPIX2', value: wcs.crpix[1], real: true, comment: 'reference pixel (1-based)' },
     { key: 'CD1_1', value: wcs.cd[0][0], real: true },
     { key: 'CD1_2', value: wcs.cd[0][1], real: true },
     { key: 'CD2_1', value: wcs.cd[1][0], real: true },
     { key: 'CD2_2', value: wcs.cd[1][1], real: true },
-    { key: 'LONPOLE', value: lonpoleOf(wcs), real: true, comment: 'native longitude of the celestial pole (deg)' },
   ];
+  if (style.lonpole ?? true) cards.push({ key: 'LONPOLE', value: lonpoleOf(wcs), real: true, comment: 'native longitude of the celestial pole (deg)' });
   const celestial = lngType === 'RA';
   if (celestial) cards.push({ key: 'RADESYS', value: wcs.radesys ?? 'ICRS' });
   if (celestial && wcs.equinox !== undefined) cards.push({ key: 'EQUINOX', value: wcs.equinox, real: true });

@@ -8,6 +8,6 @@
 export { lonpoleOf, pixelScales, pixelToWorld, pixelToWorld0, shiftWcs, worldToPixel, worldToPixel0 } from './celestial.js';
 export type { CelestialWcs } from './celestial.js';
 export { hasCelestialWcs, wcsFromHeader, wcsHeaderCards } from './header.js';
-export type { WcsFromHeaderOptions } from './header.js';
+export type { WcsCardStyle, WcsFromHeaderOptions } from './header.js';
 export { deprojectZenithal, projectZenithal } from './zenithal.js';
 export type { ZenithalCode } from './zenithal.js';

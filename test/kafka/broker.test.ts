@@ -52,10 +52,10 @@ test('down stops the process and deletes the temp data dir; status then says not
   assert.equal(await stopBroker({ stateFile }), false);
 });
 
-test('cli: kafka up|down|status are registered with help', () => {
+test('cli: kafka up|down|status|create-topic|describe-topic are registered with help', () => {
   const program = new Command('alertflow');
   const kafka = registerKafkaCommand(program);
-  assert.deepEqual(kafka.commands.map((c) => c.name()).sort(), ['down', 'status', 'up']);
+  assert.deepEqual(kafka.commands.map((c) => c.name()).sort(), ['create-topic', 'describe-topic', 'down', 'status', 'up']);
   const up = kafka.commands.find((c) => c.name() === 'up')!;
   assert.deepEqual(up.options.map((o) => o.long).sort(), ['--data-dir', '--json', '--partitions', '--port']);
   for (const c of kafka.commands) assert.ok(c.description().length > 0);

@@ -4,18 +4,8 @@
  */
 import avsc from 'avsc';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../../src/testing/repo-root.js';
 
 /** Folder of the official v11 .avsc files. */
 export const SCHEMA_DIR = resolve(repoRoot(), '..', 'shared', 'data', 'lsst-alert-packet', '11.0');

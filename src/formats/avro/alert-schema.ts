@@ -33,6 +33,30 @@ export interface SchemaResolver {
 }
 
 /**
+ * A resolver that calls `load` once per id: successes are cached (and then
+ * answer `resolveSync`), failures are not, so a later call retries.
+ *
+ * @example
+ * const r = cachingResolver((id) => fetchSchema(url, id));
+ */
+export function cachingResolver(load: (id: number) => Promise<AlertSchema>): SchemaResolver {
+  const cache = new Map<number, Promise<AlertSchema>>();
+  const done = new Map<number, AlertSchema>();
+  return {
+    resolve(id) {
+      let p = cache.get(id);
+      if (!p) {
+        p = load(id).then((s) => (done.set(id, s), s));
+        p.catch(() => cache.delete(id));
+        cache.set(id, p);
+      }
+      return p;
+    },
+    resolveSync: (id) => done.get(id),
+  };
+}
+
+/**
  * Survey and schema name of a top-level alert type.
  *
  * @example

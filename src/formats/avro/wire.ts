@@ -3,6 +3,7 @@
  * id, then a schemaless Avro body.
  */
 import { AlertflowError } from '../../errors.js';
+import type { RawPacket } from '../types.js';
 import type { AlertSchema, SchemaResolver } from './alert-schema.js';
 import { decodeBody } from './body.js';
 
@@ -37,6 +38,27 @@ export function parseWire(bytes: Uint8Array): { id: number; body: Uint8Array } {
   if (bytes.length < WIRE_HEADER_SIZE) throw new AlertflowError('ERR_WIRE_TRUNCATED', `packet has ${bytes.length} bytes, fewer than the 5-byte header`, { length: bytes.length });
   const id = ((bytes[1]! << 24) >>> 0) + (bytes[2]! << 16) + (bytes[3]! << 8) + bytes[4]!;
   return { id, body: bytes.subarray(WIRE_HEADER_SIZE) };
+}
+
+/**
+ * The schemaless body of `raw` when it was written with `schema`: its bytes
+ * as they are (a container-file record of that schema), or the body of a wire
+ * packet whose id is the schema's. Undefined when the packet must be re-encoded.
+ *
+ * @example
+ * const body = bodyInSchema(decoded.raw, schema) ?? encodeBody(schema.type, decoded.alert);
+ */
+export function bodyInSchema(raw: RawPacket | undefined, schema: AlertSchema): Uint8Array | undefined {
+  if (raw?.writerSchema === schema.name) return raw.bytes;
+  if (raw && raw.writerSchema === undefined && schema.id !== undefined && raw.bytes[0] === 0) {
+    try {
+      const { id, body } = parseWire(raw.bytes);
+      if (id === schema.id) return body;
+    } catch {
+      // not a usable wire packet: the caller encodes instead
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -10,7 +10,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlertflowError } from '../../../errors.js';
-import { createAlertSchema, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
+import { cachingResolver, createAlertSchema, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
 import { typeFromSchemas } from '../load.js';
 import type { AvroSchemaJson } from '../schemas/schema-json.js';
 
@@ -69,18 +69,5 @@ async function load(dir: string, id: number): Promise<AlertSchema> {
  * const r = directoryResolver('./schemas'); // ./schemas/11.0/*.avsc → id 1100
  */
 export function directoryResolver(dir: string): SchemaResolver {
-  const cache = new Map<number, Promise<AlertSchema>>();
-  const done = new Map<number, AlertSchema>();
-  return {
-    resolve(id) {
-      let p = cache.get(id);
-      if (!p) {
-        p = load(dir, id).then((s) => (done.set(id, s), s));
-        p.catch(() => cache.delete(id));
-        cache.set(id, p);
-      }
-      return p;
-    },
-    resolveSync: (id) => done.get(id),
-  };
+  return cachingResolver((id) => load(dir, id));
 }

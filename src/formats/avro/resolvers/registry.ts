@@ -4,7 +4,7 @@
  * cached per id for the life of the resolver.
  */
 import { AlertflowError } from '../../../errors.js';
-import { createAlertSchema, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
+import { cachingResolver, createAlertSchema, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
 import { typeFromSchemaText } from '../load.js';
 
 /** Options of {@link registryResolver}. */
@@ -53,18 +53,5 @@ async function fetchSchema(base: string, id: number, timeoutMs: number): Promise
  */
 export function registryResolver(opts: RegistryResolverOptions): SchemaResolver {
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const cache = new Map<number, Promise<AlertSchema>>();
-  const done = new Map<number, AlertSchema>();
-  return {
-    resolve(id) {
-      let p = cache.get(id);
-      if (!p) {
-        p = fetchSchema(opts.url, id, timeoutMs).then((s) => (done.set(id, s), s));
-        p.catch(() => cache.delete(id));
-        cache.set(id, p);
-      }
-      return p;
-    },
-    resolveSync: (id) => done.get(id),
-  };
+  return cachingResolver((id) => fetchSchema(opts.url, id, timeoutMs));
 }
