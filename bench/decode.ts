@@ -112,6 +112,32 @@ function graphMode(threads: number, packets: RawPacket[], batchSize: number): Mo
   };
 }
 
+/**
+ * (e) The executor with a fused chain: decode → filter → select all on the
+ * pool run as one worker task, so only summary rows cross back (the decoded
+ * alerts stay in the worker) — the shape a pipeline should have.
+ */
+function fusedGraphMode(threads: number, packets: RawPacket[], batchSize: number): Mode {
+  const spec = graph('bench-decode-fused')
+    .source('packets', 'external')
+    .step('decode', 'decode', { keepRaw: false }, { pool: true })
+    .step('significant', 'filter', { where: { field: 'alert.diaSource.snr', op: '>=', value: 5 } }, { pool: true })
+    .step('row', 'select', { fields: { diaSourceId: 'alert.diaSourceId', snr: 'alert.diaSource.snr', band: 'alert.diaSource.band', nPrv: 'alert.prvDiaSources.length' } }, { pool: true })
+    .sink('count', 'external')
+    .build();
+  return {
+    name: `fused-${threads}`,
+    describe: `runGraph: memory source → [decode → filter snr ≥ 5 → select] fused (pool: true, threads: ${threads}; 0 = in-process) → counting sink`,
+    async pass() {
+      const sink = countingSink();
+      const dead = countingSink<never>('dead letters');
+      const t0 = performance.now();
+      const result = await runGraph(spec, { threads, batchSize, sources: { packets: memorySource(packets, { batchSize }) }, sinks: { count: sink }, deadLetterSink: dead }).done;
+      return { seconds: since(t0), ok: sink.count, failed: dead.count, metrics: result.metrics };
+    },
+  };
+}
+
 /** (d) fastavro.schemaless_reader over the same packets, timed inside Python. */
 function fastavroMode(schemaDir: string, framesFile: string): Mode {
   return {
@@ -192,6 +218,7 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
   for (const pool of pools) modes.push(poolMode(`pool-${pool.threads}`, pool, DECODE_STEP, batches));
   modes.push(poolMode('pool-2-noraw', pools[pools.length - 1]!, DECODE_NO_RAW, batches));
   for (const threads of [0, ...POOL_THREADS]) modes.push(graphMode(threads, packets, o.batchSize));
+  for (const threads of [0, ...POOL_THREADS]) modes.push(fusedGraphMode(threads, packets, o.batchSize));
 
   const results: Record<string, unknown> = {};
   const schemaDir = officialSchemaDir();
@@ -256,6 +283,7 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
   ratios['pool-2-noraw/pool-2'] = ratio(rate('pool-2-noraw'), rate('pool-2'));
   ratios['graph-0/in-process'] = ratio(rate('graph-0'), rate('in-process'));
   for (const t of POOL_THREADS) ratios[`graph-${t}/pool-${t}`] = ratio(rate(`graph-${t}`), rate(`pool-${t}`));
+  for (const t of POOL_THREADS) ratios[`fused-${t}/fused-0`] = ratio(rate(`fused-${t}`), rate('fused-0'));
 
   notes.push(
     'Each figure is the median of the rounds; rounds interleave the modes so load drift affects all of them alike.',
