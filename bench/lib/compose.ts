@@ -8,18 +8,18 @@ import { log } from './log.js';
 
 export type SubBench = () => Promise<Record<string, unknown>>;
 
-/** Gathers each sub-bench's ratios (found under `ratios`, or at the top level or in `results` as `ratio*` keys) with its name as prefix. */
+/** Gathers each sub-bench's ratios (everything under `ratios`; elsewhere, numeric keys naming a ratio) with its name as prefix. */
 function ratiosOf(name: string, r: Record<string, unknown>): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  const from = (obj: unknown): void => {
+  const from = (obj: unknown, all: boolean): void => {
     if (!obj || typeof obj !== 'object') return;
     for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
-      if ((typeof v === 'number' || v === null) && /ratio|vs/i.test(k)) out[`${name}.${k}`] = v;
+      if ((typeof v === 'number' || v === null) && (all || /ratio|vs/i.test(k))) out[`${name}.${k}`] = v;
     }
   };
-  from(r.ratios);
-  from(r);
-  from(r.results);
+  from(r.ratios, true);
+  from(r, false);
+  from(r.results, false);
   return out;
 }
 
