@@ -6,7 +6,7 @@
  * shuts down gracefully (drain, commit, close).
  */
 import { merge, Observable, Subject, lastValueFrom, share, tap, concatMap, defaultIfEmpty } from 'rxjs';
-import { AlertflowError, type ErrorData } from '../errors.js';
+import { AlertflowError } from '../errors.js';
 import { consumersOf, validateGraph, type GraphSpec, type StepSpec } from './graph.js';
 import { DeliveryTracker } from './delivery.js';
 import { RunMetrics, type MetricsSnapshot, type StepCounts } from './metrics.js';
@@ -337,4 +337,3 @@ async function buildDeadLetterSink(spec: GraphSpec): Promise<Sink<DeadLetter>> {
   return (await (await sinkFactory(step))(step.config ?? {})) as Sink<DeadLetter>;
 }
 
-export type { ErrorData };
