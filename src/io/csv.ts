@@ -96,6 +96,15 @@ export function parseCsvGrid(text: string, source = 'CSV'): { header: string[]; 
   return { header, rows };
 }
 
+/** Keys each row of a grid by its column name. */
+function keyedRows(header: string[], rows: string[][]): Record<string, string>[] {
+  return rows.map((cells) => {
+    const out: Record<string, string> = {};
+    header.forEach((c, j) => (out[c] = cells[j]));
+    return out;
+  });
+}
+
 /**
  * Parses CSV text with a header row into rows keyed by column.
  *
@@ -104,14 +113,28 @@ export function parseCsvGrid(text: string, source = 'CSV'): { header: string[]; 
  */
 export function parseCsv(text: string, source = 'CSV'): CsvTable {
   const { header, rows } = parseCsvGrid(text, source);
-  return {
-    columns: header,
-    rows: rows.map((cells) => {
-      const out: Record<string, string> = {};
-      header.forEach((c, j) => (out[c] = cells[j]));
-      return out;
-    }),
-  };
+  return { columns: header, rows: keyedRows(header, rows) };
+}
+
+/**
+ * Reads a CSV file as a grid and checks that the required columns are there;
+ * a missing column is an error with `missingCode` (ERR_IO by default; a CLI
+ * may call it a usage error).
+ *
+ * @example
+ * const { header, rows } = readCsvGridFile('sources.csv', ['diaSourceId', 'ra', 'dec']);
+ */
+export function readCsvGridFile(path: string, required: string[] = [], missingCode: 'ERR_IO' | 'ERR_CLI_USAGE' = 'ERR_IO'): { header: string[]; rows: string[][] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new AlertflowError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { path }, { cause: err });
+  }
+  const grid = parseCsvGrid(text, path);
+  const missing = required.filter((c) => !grid.header.includes(c));
+  if (missing.length > 0) throw new AlertflowError(missingCode, `${path} lacks column(s) ${missing.join(', ')} (has ${grid.header.join(', ')})`, { path, missing });
+  return grid;
 }
 
 /**
@@ -121,16 +144,8 @@ export function parseCsv(text: string, source = 'CSV'): CsvTable {
  * const { rows } = readCsvFile('positions.csv', ['id', 'ra', 'dec']);
  */
 export function readCsvFile(path: string, required: string[] = []): CsvTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new AlertflowError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { path }, { cause: err });
-  }
-  const table = parseCsv(text, path);
-  const missing = required.filter((c) => !table.columns.includes(c));
-  if (missing.length > 0) throw new AlertflowError('ERR_IO', `${path} lacks column(s) ${missing.join(', ')} (has ${table.columns.join(', ')})`, { path, missing });
-  return table;
+  const { header, rows } = readCsvGridFile(path, required);
+  return { columns: header, rows: keyedRows(header, rows) };
 }
 
 /**

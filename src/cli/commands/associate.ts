@@ -5,14 +5,14 @@
  * column when the file has one (visits applied in ascending visit order, so
  * objects created in one visit are matched in later ones).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AlertflowError, isAlertflowError } from '../../errors.js';
 import { associateVisit } from '../../association/associate-visit.js';
-import { csvLine, parseCsvGrid } from '../../io/csv.js';
+import { csvLine, readCsvGridFile } from '../../io/csv.js';
 
-type CsvTable = ReturnType<typeof parseCsvGrid>;
+type CsvTable = ReturnType<typeof readCsvGridFile>;
 import { InMemoryDiaObjectStore } from '../../association/memory-store.js';
 import { toId, type AssociationMatch, type DiaObjectRecord, type DiaSourceRecord, type Ephemeris } from '../../association/types.js';
 
@@ -98,17 +98,8 @@ interface Table {
 }
 
 function readTable(path: string, required: string[]): Table {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new AlertflowError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`, { path }, { cause: err });
-  }
-  const table = parseCsvGrid(text, path);
-  const col = new Map(table.header.map((h, i) => [h, i]));
-  const missing = required.filter((c) => !col.has(c));
-  if (missing.length) throw new AlertflowError('ERR_CLI_USAGE', `${path}: missing column(s) ${missing.join(', ')} (has: ${table.header.join(', ')})`, { path, missing });
-  return { path, table, col };
+  const table = readCsvGridFile(path, required, 'ERR_CLI_USAGE');
+  return { path, table, col: new Map(table.header.map((h, i) => [h, i])) };
 }
 
 function cell(t: Table, row: string[], name: string): string {
