@@ -20,6 +20,7 @@ import { log } from './lib/log.js';
 import { officialSchemaDir } from './lib/paths.js';
 import { pythonMissing, runPeer } from './lib/python.js';
 import { countingSink } from './lib/sinks.js';
+import { alertflowMode, compareSeed001, pythonSeed001Mode } from './kafka-seed001.js';
 import { ratio, round, since, throughput } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
 
@@ -91,7 +92,10 @@ function kcatMode(brokers: string, topic: string, version: string, timeoutMs: nu
   return {
     name: 'kcat',
     describe: `kcat -C -o beginning -e -f '%S\\n' (no group, no decode): the raw-consume reference; ${version}`,
-    pass: async () => kcatConsume(brokers, topic, timeoutMs),
+    pass: async () => {
+      const r = await kcatConsume(brokers, topic, timeoutMs);
+      return { ...r, extra: { peakRssMb: r.peakRssMb ?? null } };
+    },
   };
 }
 
@@ -311,6 +315,14 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
     both('source', 'python-raw');
     both('graph', 'python-graph');
     both('python-raw', 'kcat');
+    // The seed-001 consumer, end to end, against the Python consumer and kcat on the same topic.
+    const seed001Modes = [alertflowMode('seed001-threads0', brokers, topic, 0, timeoutMs), alertflowMode('seed001-threads2', brokers, topic, 2, timeoutMs)];
+    if (!pySkip && schemaDir) seed001Modes.push(pythonSeed001Mode(brokers, topic, N, schemaDir));
+    else results['seed001-python'] = { skipped: pySkip ?? 'official schemas not found at ../shared/data/lsst-alert-packet/11.0' };
+    const seed001 = await compareSeed001(seed001Modes, N, o.repeat, stamp, results.kcat as { alertsPerSecond?: number; streamAlertsPerSecond?: number } | undefined, log);
+    Object.assign(results, seed001.results);
+    Object.assign(ratios, seed001.ratios);
+    notes.push(...seed001.notes);
     const kept = (results.graph as { kept?: number } | undefined)?.kept;
     const pyKept = (results['python-graph'] as { kept?: number } | undefined)?.kept;
     if (kept !== undefined && pyKept !== undefined && kept !== pyKept) notes.push(`The graph kept ${kept} alerts but the Python peer kept ${pyKept}: the filters disagree.`);

@@ -1,5 +1,6 @@
 /** kcat, the librdkafka command-line client: the raw-consume reference of the kafka bench. */
 import { spawn, spawnSync } from 'node:child_process';
+import { peakRssFile, readPeakRss, withPeakRss } from './peak-rss.js';
 
 /** kcat's version line, or `{ missing }` with how to get it. */
 export function findKcat(): { version: string } | { missing: string } {
@@ -17,6 +18,8 @@ export interface KcatRead {
   seconds: number;
   /** First output to exit (excludes process start, connect and metadata). */
   streamSeconds: number;
+  /** Peak resident memory of the kcat process, MiB. */
+  peakRssMb?: number;
 }
 
 /**
@@ -36,7 +39,8 @@ export function kcatConsume(brokers: string, topic: string, timeoutMs = 300_000)
     let tail = '';
     let stderr = '';
     // -u: unbuffered, so the first size line marks when messages began to flow.
-    const child = spawn('kcat', ['-C', '-b', brokers, '-t', topic, '-o', 'beginning', '-e', '-q', '-u', '-f', '%S\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const rss = peakRssFile();
+    const child = spawn(...withPeakRss(rss, 'kcat', ['-C', '-b', brokers, '-t', topic, '-o', 'beginning', '-e', '-q', '-u', '-f', '%S\n']), { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       first ??= performance.now();
@@ -60,7 +64,8 @@ export function kcatConsume(brokers: string, topic: string, timeoutMs = 300_000)
       clearTimeout(timer);
       const end = performance.now();
       if (code !== 0) return reject(new Error(`kcat exited with ${code}: ${stderr.trim().slice(-500)}`));
-      resolve({ count, bytes, seconds: (end - t0) / 1000, streamSeconds: (end - (first ?? t0)) / 1000 });
+      const peakRssMb = readPeakRss(rss);
+      resolve({ count, bytes, seconds: (end - t0) / 1000, streamSeconds: (end - (first ?? t0)) / 1000, ...(peakRssMb === undefined ? {} : { peakRssMb }) });
     });
   });
 }

@@ -19,6 +19,14 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { AlertflowError } from 'alertflow';
 import { graph, isKnownType } from 'alertflow/runtime';
+import { EXTENDEDNESS_FIELDS } from 'alertflow/filters';
+import { SEED001_FIELDS } from 'alertflow/sinks';
+
+/**
+ * What the filter and the sink read; decode builds these and skips the rest
+ * of each packet (most of a Rubin alert is history columns nobody here reads).
+ */
+const CONSUMER_FIELDS = [...EXTENDEDNESS_FIELDS, ...SEED001_FIELDS];
 
 /** The usage text printed by --help. */
 export const USAGE = `Usage: alertflow run examples/antares-extendedness-consumer [run options] (--input FILE.avro... | --brokers B --topic T) --out DIR (--require-sssource | --exclude-sssource) [options]
@@ -164,10 +172,11 @@ export function consumerGraph(o) {
   if (o.kafka) g.source('alerts', 'kafka', o.kafka);
   else g.source('alerts', 'avro-file', { path: o.input });
   return g
-    // Decode and filter fuse into one worker task: only passing alerts cross back.
-    .step('decode', 'decode', o.decode, { pool: true })
+    // Decode, filter and row-making fuse into one worker task: only rows and stamps of passing alerts cross back.
+    .step('decode', 'decode', { ...o.decode, fields: CONSUMER_FIELDS, keepRaw: false }, { pool: true })
     .step('extendedness', filterType, filterConfig, { pool: true })
-    .sink('csv', sinkType, sinkConfig, { key: 'alert.diaSourceId' })
+    .step('row', 'seed001-row', {}, { pool: true })
+    .sink('csv', sinkType, sinkConfig, { key: 'diaSourceId' })
     .deadLetters('jsonl', { path: join(o.sink.out, 'dead-letters.jsonl'), bytes: 'base64' })
     .build();
 }

@@ -94,6 +94,26 @@ export function resolveExtendednessConfig(config: unknown): ResolvedExtendedness
 }
 
 /**
+ * The packet fields the extendedness filter reads (its statistics and every
+ * solar-system route), as `decode` step `fields` paths: a decode step that
+ * builds only these (plus what the sinks need) skips the rest of each packet.
+ *
+ * @example
+ * graph('x').step('decode', 'decode', { fields: [...EXTENDEDNESS_FIELDS, 'cutoutScience'] }, { pool: true })
+ */
+export const EXTENDEDNESS_FIELDS: readonly string[] = [
+  'diaSource.diaSourceId',
+  'diaSource.extendedness',
+  'diaSource.ssObjectId',
+  'prvDiaSources.diaSourceId',
+  'prvDiaSources.extendedness',
+  'ssSource',
+  'ssObject',
+  'mpc_orbits',
+  'MPCORB',
+];
+
+/**
  * The alert inside a DecodedAlert, or the record itself when it is a bare
  * alert; ERR_ALERT_INVALID when neither has a diaSource.
  *

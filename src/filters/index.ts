@@ -6,7 +6,7 @@
  * import { passesExtendedness } from 'alertflow/filters';
  * if (passesExtendedness(alert, { requireSsSource: false })) …
  */
-export { passesExtendedness, evaluateExtendedness, extendednessStats, resolveExtendednessConfig, statsOf, statsPass, alertOf } from './extendedness.js';
+export { passesExtendedness, evaluateExtendedness, extendednessStats, resolveExtendednessConfig, statsOf, statsPass, alertOf, EXTENDEDNESS_FIELDS } from './extendedness.js';
 export type { ExtendednessConfig, ResolvedExtendednessConfig, ExtendednessStats, ExtendednessVerdict } from './extendedness.js';
 export { hasSolarSystemAssociation, isSolarSystemTag, isAssociatedId, SOLAR_SYSTEM_TAGS, SOLAR_SYSTEM_FIELDS } from './solar-system.js';
 export { alertToLocus, createExtendednessLocusFilter, LOCUS_PREFIX } from './locus.js';

@@ -97,6 +97,9 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
       'enable.auto.offset.store': false,
       'enable.partition.eof': true,
       'socket.keepalive.enable': true,
+      // librdkafka stops fetching for 1 s once its local queue is full (64 MiB, ~850 Rubin
+      // alerts); a consumer that drains it in 100 ms then idles 0.9 s. Retry soon instead.
+      'fetch.queue.backoff.ms': 10,
       rebalance_cb: (err: RdKafka.LibrdKafkaError, assignment: RdKafka.TopicPartition[]) => onRebalance(err, assignment),
       ...config.extraConfig,
     } as RdKafka.ConsumerGlobalConfig,

@@ -13,6 +13,8 @@ export interface DeliveryToken {
   readonly position: Position;
   /** When the source produced it (performance.now() ms), for latency. */
   readonly t0: number;
+  /** Size of the source record (its packet bytes), counted against the in-flight byte limit. */
+  readonly bytes: number;
   refs: number;
 }
 
@@ -27,23 +29,25 @@ interface PartitionState {
 export class DeliveryTracker {
   private readonly partitions = new Map<string, PartitionState>();
   private inFlightCount = 0;
+  private inFlightByteCount = 0;
   private readonly waiters: Array<() => void> = [];
   private lastCommitted = new Map<string, number>();
 
   /** @param onDelivered called once per record when its last output is acknowledged. */
   constructor(private readonly onDelivered?: (token: DeliveryToken) => void) {}
 
-  /** Registers a record that owes one output. */
-  register(position: Position): DeliveryToken {
+  /** Registers a record that owes one output; `bytes` is its size, for the in-flight byte limit. */
+  register(position: Position, bytes = 0): DeliveryToken {
     let part = this.partitions.get(position.partition);
     if (!part) {
       part = { pending: new Map(), nextOffset: position.offset };
       this.partitions.set(position.partition, part);
     }
-    const token: DeliveryToken = { tracker: this, position, t0: performance.now(), refs: 1 };
+    const token: DeliveryToken = { tracker: this, position, t0: performance.now(), bytes, refs: 1 };
     part.pending.set(position.offset, token);
     part.nextOffset = Math.max(part.nextOffset, position.offset + 1);
     this.inFlightCount++;
+    this.inFlightByteCount += bytes;
     return token;
   }
 
@@ -61,6 +65,7 @@ export class DeliveryTracker {
     if (token.refs > 0) return;
     this.partitions.get(token.position.partition)?.pending.delete(token.position.offset);
     this.inFlightCount--;
+    this.inFlightByteCount -= token.bytes;
     this.onDelivered?.(token);
     while (this.waiters.length > 0) this.waiters.shift()!();
   }
@@ -70,9 +75,18 @@ export class DeliveryTracker {
     return this.inFlightCount;
   }
 
-  /** Resolves once fewer than `limit` records are in flight. */
-  async waitBelow(limit: number, signal?: AbortSignal): Promise<void> {
-    while (this.inFlightCount >= limit && !signal?.aborted) {
+  /** Bytes of the records in flight (as registered). */
+  get inFlightBytes(): number {
+    return this.inFlightByteCount;
+  }
+
+  /**
+   * Resolves once fewer than `limit` records and fewer than `byteLimit`
+   * bytes are in flight: counts alone do not bound memory when packets
+   * range from 2 KiB to megabytes.
+   */
+  async waitBelow(limit: number, signal?: AbortSignal, byteLimit = Infinity): Promise<void> {
+    while ((this.inFlightCount >= limit || this.inFlightByteCount >= byteLimit) && !signal?.aborted) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           signal?.removeEventListener('abort', done);
@@ -108,6 +122,7 @@ export class DeliveryTracker {
     const part = this.partitions.get(partition);
     if (!part) return;
     this.inFlightCount -= part.pending.size;
+    for (const t of part.pending.values()) this.inFlightByteCount -= t.bytes;
     this.partitions.delete(partition);
     this.lastCommitted.delete(partition);
     while (this.waiters.length > 0) this.waiters.shift()!();

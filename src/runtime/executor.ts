@@ -26,6 +26,12 @@ export interface RunOptions {
   threads?: number;
   /** Source records in flight before a source stops reading. Default 4096. */
   maxInFlight?: number;
+  /**
+   * Bytes of source records (packet sizes) in flight before a source stops
+   * reading. Default 128 MiB: about 1,700 Rubin alerts, a fraction of a
+   * second of work, which keeps memory bounded whatever the packet size.
+   */
+  maxInFlightBytes?: number;
   /** Default records per batch for steps and sinks. Default 256. */
   batchSize?: number;
   /** A partial batch is flushed after this many ms. Default 20. */
@@ -50,6 +56,8 @@ export interface RunOptions {
   /** Pacing applied to every source (replay at a rate or at the recorded cadence). */
   pace?: Pace;
 }
+
+const DEFAULT_MAX_IN_FLIGHT_BYTES = 128 * 1024 * 1024;
 
 /** A failed record, as the dead-letter sink receives it. */
 export interface DeadLetter {
@@ -188,13 +196,16 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
     const refreshGauges = (): void => {
       let lag: number | null = null;
       let inFlight = 0;
+      let inFlightBytes = 0;
       for (const { source, tracker } of sources.values()) {
         const l = source.lag?.();
         if (l !== undefined) lag = (lag ?? 0) + l;
         inFlight += tracker.inFlight;
+        inFlightBytes += tracker.inFlightBytes;
       }
       metrics.consumerLag = lag;
       metrics.inFlight = inFlight;
+      metrics.inFlightBytes = inFlightBytes;
     };
     let commitError: unknown;
     timers = [
@@ -207,7 +218,7 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
 
     // Pumps start only now that every consumer is subscribed.
     const pumps = [...sources].map(([id, { source, tracker }]) =>
-      pumpSource({ id, source, tracker, out: subjects.get(id)!, failures: sourceFailures.get(id)!, metrics, maxInFlight: options.maxInFlight ?? 4096, signal: stopper.signal }),
+      pumpSource({ id, source, tracker, out: subjects.get(id)!, failures: sourceFailures.get(id)!, metrics, maxInFlight: options.maxInFlight ?? 4096, maxInFlightBytes: options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES, signal: stopper.signal }),
     );
     await Promise.all([flowing, ...pumps]);
     for (const t of timers) clearInterval(t);

@@ -2,6 +2,7 @@
  * Run metrics: counters per step, a latency histogram with percentiles,
  * throughput and consumer lag, exported as JSON or Prometheus text.
  */
+import { readFileSync } from 'node:fs';
 
 /** Log-bucketed histogram: constant memory, percentiles within ~1%. */
 export class LatencyHistogram {
@@ -54,6 +55,21 @@ export interface StepCounts {
   failed: number;
 }
 
+/**
+ * Peak resident memory of this process in MiB: VmHWM on Linux, where
+ * getrusage's maxrss also counts the parent's peak when the process was
+ * spawned (the kernel keeps it across exec); getrusage elsewhere.
+ */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return round(Number(m[1]) / 1024, 1);
+  } catch {
+    // not Linux
+  }
+  return round(process.resourceUsage().maxRSS / 1024, 1);
+}
+
 /** Snapshot of a run, as the `--metrics` JSON and the run summary print it. */
 export interface MetricsSnapshot {
   graph: string;
@@ -65,6 +81,12 @@ export interface MetricsSnapshot {
   latencyMs: { p50: number; p99: number; mean: number; max: number; count: number };
   consumerLag: number | null;
   inFlight: number;
+  /** Bytes of the source records in flight. */
+  inFlightBytes: number;
+  /** Run start to the first source record, when one arrived (connect and group join for Kafka). */
+  firstRecordSeconds: number | null;
+  /** Peak resident memory of the process so far, MiB. */
+  peakRssMb: number;
   steps: Record<string, StepCounts>;
 }
 
@@ -82,6 +104,8 @@ export class RunMetrics {
   deadLetters = 0;
   consumerLag: number | null = null;
   inFlight = 0;
+  inFlightBytes = 0;
+  private firstRecordAt: number | undefined;
 
   constructor(readonly graph: string) {}
 
@@ -92,6 +116,12 @@ export class RunMetrics {
       this.steps.set(id, c);
     }
     return c;
+  }
+
+  /** Counts one record read from a source. */
+  recordIn(): void {
+    this.recordsIn++;
+    this.firstRecordAt ??= performance.now();
   }
 
   /** Freezes the clock used for throughput. */
@@ -117,6 +147,9 @@ export class RunMetrics {
       },
       consumerLag: this.consumerLag,
       inFlight: this.inFlight,
+      inFlightBytes: this.inFlightBytes,
+      firstRecordSeconds: this.firstRecordAt === undefined ? null : round((this.firstRecordAt - this.startedAt) / 1000, 3),
+      peakRssMb: peakRssMb(),
       steps: Object.fromEntries([...this.steps].map(([id, c]) => [id, { ...c }])),
     };
   }

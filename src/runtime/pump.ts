@@ -32,6 +32,8 @@ export interface PumpOptions {
   failures: Subject<Failure>;
   metrics: RunMetrics;
   maxInFlight: number;
+  /** Bytes of source records in flight before the source stops reading. */
+  maxInFlightBytes?: number;
   signal: AbortSignal;
 }
 
@@ -42,8 +44,8 @@ export async function pumpSource(o: PumpOptions): Promise<void> {
     if (o.signal.aborted) return;
     for await (const batch of o.source.batches(o.signal)) {
       for (const record of batch) {
-        const token = o.tracker.register(record.position);
-        o.metrics.recordsIn++;
+        const token = o.tracker.register(record.position, record.bytes?.length ?? 0);
+        o.metrics.recordIn();
         counts.out++;
         const env: Envelope = { value: record.value, token, ...(record.bytes ? { bytes: record.bytes } : {}) };
         const error = record.error;
@@ -54,7 +56,7 @@ export async function pumpSource(o: PumpOptions): Promise<void> {
           o.out.next(env);
         }
       }
-      await o.tracker.waitBelow(o.maxInFlight, o.signal);
+      await o.tracker.waitBelow(o.maxInFlight, o.signal, o.maxInFlightBytes);
       if (o.signal.aborted) break;
     }
   } catch (err) {

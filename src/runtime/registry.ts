@@ -21,6 +21,7 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   cutout: async () => (await import('../operators/cutout.js')).createCutoutStep as unknown as BatchStepFactory,
   'forced-measure': async () => (await import('../photometry/step.js')).createForcedMeasureStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
+  'seed001-row': async () => (await import('../sinks/seed001-row-step.js')).createSeed001RowStep as unknown as BatchStepFactory,
 };
 
 const sources: Record<string, Loader<SourceFactory>> = {

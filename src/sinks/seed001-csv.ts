@@ -8,16 +8,14 @@
  * (after a crash, or a rerun over the same file) appends no duplicate rows and
  * reuses cutouts already written. One consumer per OUT directory.
  */
-import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { gunzipSync } from 'node:zlib';
 import { AlertflowError } from '../errors.js';
-import { isFits, isGzip } from '../fits/read.js';
 import { csvLine } from '../io/csv.js';
 import type { Sink, SinkRecord } from '../runtime/types.js';
-import { CUTOUT_KINDS, SEED001_COLUMNS, csvFileName, cutoutFileName, cutoutKeyOfFile, dayOfCsvFile, seed001Parts, utcDay, utcStamp, type CutoutKind, type Seed001Parts } from './seed001-row.js';
+import { CUTOUT_KINDS, SEED001_COLUMNS, csvFileName, cutoutFileName, cutoutKeyOfFile, dayOfCsvFile, plainFits, seed001Parts, utcDay, utcStamp, type CutoutKind, type Seed001Parts } from './seed001-row.js';
 
 /** Config of {@link createSeed001CsvSink} (plain JSON). */
 export interface Seed001CsvSinkConfig {
@@ -100,19 +98,6 @@ async function readIds(path: string, seen: Set<string>): Promise<void> {
     const m = /^-?\d+,(-?\d+),/.exec(line);
     if (m) seen.add(m[1]!);
   }
-}
-
-/** Plain FITS bytes of a stamp (gunzipped when gzipped), or undefined when it is not FITS. */
-function plainFits(bytes: Uint8Array): Uint8Array | undefined {
-  let b = bytes;
-  if (isGzip(b)) {
-    try {
-      b = gunzipSync(b);
-    } catch {
-      return undefined;
-    }
-  }
-  return isFits(b) ? b : undefined;
 }
 
 /** Runs `tasks` with at most `n` at a time. */
@@ -204,8 +189,14 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
       } finally {
         await h.close();
       }
-    } else await writeFile(temp, bytes);
-    await rename(temp, final);
+      await rename(temp, final);
+      return;
+    }
+    // Synchronous on purpose: a stamp is a few KiB, written in ~20 µs, while
+    // thousands of small async writes a second fill libuv's four threads and
+    // starve the Kafka consumer, whose fetches queue on the same threads.
+    writeFileSync(temp, bytes);
+    renameSync(temp, final);
   };
 
   const writeBatch = async (batch: SinkRecord[]): Promise<void> => {

@@ -3,7 +3,9 @@
  * columns, one row per Rubin alert, and the names of the daily CSV files and
  * FITS cutout files. The sink in `seed001-csv.ts` does the file work.
  */
+import { gunzipSync } from 'node:zlib';
 import { AlertflowError } from '../errors.js';
+import { isFits, isGzip } from '../fits/read.js';
 import { mjdTaiToEpochMs } from '../formats/avro/event-time.js';
 import { alertOf, extendednessStats, type ExtendednessStats } from '../filters/extendedness.js';
 
@@ -56,6 +58,33 @@ export interface Seed001Parts {
   cutouts: Record<CutoutKind, Uint8Array | null>;
 }
 
+/**
+ * The packet fields the seed-001 row and cutouts are made of, as `decode`
+ * step `fields` paths (with {@link EXTENDEDNESS_FIELDS}, all the consumer graph reads).
+ *
+ * @example
+ * { fields: [...EXTENDEDNESS_FIELDS, ...SEED001_FIELDS] }
+ */
+export const SEED001_FIELDS: readonly string[] = [
+  'diaSourceId',
+  'diaSource.diaSourceId',
+  'diaSource.diaObjectId',
+  'diaSource.ra',
+  'diaSource.dec',
+  'diaSource.midpointMjdTai',
+  'diaSource.band',
+  'diaSource.psfFlux',
+  'diaSource.psfFluxErr',
+  ...Object.values(CUTOUT_FIELDS),
+];
+
+/**
+ * A row made ahead of the sink (by the `seed001-row` step, on the worker
+ * pool): the sink writes it as it is. Small, so it crosses back from a
+ * worker cheaply, where a decoded alert with a year of history would not.
+ */
+export type Seed001Row = Seed001Parts & { kind: 'seed001-row' };
+
 const isId = (v: unknown): v is bigint | number => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 
 /**
@@ -70,6 +99,7 @@ const isId = (v: unknown): v is bigint | number => typeof v === 'bigint' || (typ
  * seed001Parts({ kind: 'alert', survey: 'lsst', schema: 'lsst.v11_0', alert, extendedness }).cells[0] // alert.diaSourceId
  */
 export function seed001Parts(record: unknown): Seed001Parts {
+  if ((record as Partial<Seed001Row> | null)?.kind === 'seed001-row') return record as Seed001Row;
   const alert = alertOf(record);
   const ds = alert['diaSource'] as Record<string, unknown>;
   const id = alert['diaSourceId'] ?? ds['diaSourceId'];
@@ -89,6 +119,25 @@ export function seed001Parts(record: unknown): Seed001Parts {
     observedMs,
     cutouts,
   };
+}
+
+/**
+ * Plain FITS bytes of a stamp (gunzipped when gzipped), or undefined when it
+ * is not FITS.
+ *
+ * @example
+ * plainFits(gzippedStamp)?.subarray(0, 6) // 'SIMPLE'
+ */
+export function plainFits(bytes: Uint8Array): Uint8Array | undefined {
+  let b = bytes;
+  if (isGzip(b)) {
+    try {
+      b = gunzipSync(b);
+    } catch {
+      return undefined;
+    }
+  }
+  return isFits(b) ? b : undefined;
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

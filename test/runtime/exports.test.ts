@@ -30,7 +30,7 @@ test('every subpath export loads and exports something', () => {
 });
 
 test('only what a user imports loads: no node-rdkafka outside Kafka use, no DuckDB for a filter', () => {
-  for (const name of ['alertflow', 'alertflow/runtime', 'alertflow/formats', 'alertflow/simulator', 'alertflow/fits', 'alertflow/kafka', 'alertflow/operators', 'alertflow/sky', 'alertflow/filters']) {
+  for (const name of ['alertflow', 'alertflow/runtime', 'alertflow/formats', 'alertflow/simulator', 'alertflow/fits', 'alertflow/kafka', 'alertflow/operators', 'alertflow/sky', 'alertflow/filters', 'alertflow/sinks']) {
     assert.equal(probe(name).rdkafka, false, `${name} loaded node-rdkafka at import time`);
   }
   const filter = probe('alertflow/operators/filterExtendedness');

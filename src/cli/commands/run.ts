@@ -13,6 +13,7 @@ import { formatRunSummary } from '../summary.js';
 import { createJsonlSink } from '../../sinks/jsonl.js';
 import type { Sink } from '../../runtime/types.js';
 import type { DeadLetter } from '../../runtime/executor.js';
+import { AlertflowError } from '../../errors.js';
 
 export interface RunCliOptions {
   threads?: string;
@@ -26,6 +27,8 @@ export interface RunCliOptions {
   validate?: boolean;
   total?: string;
   metricsPort?: string;
+  maxInFlight?: string;
+  maxInFlightMb?: string;
 }
 
 /**
@@ -42,6 +45,8 @@ export async function runWithReporting(spec: GraphSpec, base: RunOptions, o: Run
     ...base,
     handleSignals: true,
     ...(o.threads !== undefined ? { threads: Number(o.threads) } : {}),
+    ...(o.maxInFlight !== undefined ? { maxInFlight: positive('--max-in-flight', o.maxInFlight) } : {}),
+    ...(o.maxInFlightMb !== undefined ? { maxInFlightBytes: positive('--max-in-flight-mb', o.maxInFlightMb) * 1024 * 1024 } : {}),
     ...(pace ? { pace } : {}),
     ...(o.deadLetters ? { deadLetterSink: createJsonlSink({ path: o.deadLetters, bytes: 'base64' }) as Sink<DeadLetter> } : {}),
     onProgress: (m) => {
@@ -64,6 +69,12 @@ export async function runWithReporting(spec: GraphSpec, base: RunOptions, o: Run
   return result;
 }
 
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !(n > 0) || !Number.isFinite(n)) throw new AlertflowError('ERR_CLI_USAGE', `${flag} needs a positive number, got "${v}"`);
+  return n;
+}
+
 function parsePace(o: RunCliOptions): Pace | undefined {
   return o.rate === undefined && o.cadence === undefined ? undefined : parsePaceOption(o.rate, o.cadence);
 }
@@ -77,6 +88,8 @@ export function registerRunCommand(program: Command): void {
     .helpOption(false)
     .option('-h, --help', "show this help; after a graph module, the module's own help")
     .option('--threads <n>', 'worker threads for pool steps (0 = all in-process)')
+    .option('--max-in-flight <n>', 'source records in flight before sources stop reading (default 4096)')
+    .option('--max-in-flight-mb <mib>', 'MiB of source packets in flight before sources stop reading (default 128)')
     .option('--rate <perSecond>', 'replay sources at this many records per second')
     .option('--cadence <mode>', '"original" replays at the recorded cadence, "10x" ten times faster, "full" as fast as possible')
     .option('--dead-letters <file>', 'JSONL file for records that fail (default: the graph\'s own, else ./dead-letters.jsonl)')

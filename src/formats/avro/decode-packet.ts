@@ -19,6 +19,8 @@ import { parseWire } from './wire.js';
 export interface DecodePacketOptions {
   /** Keep the original bytes on the result as `raw` (default true). */
   keepRaw?: boolean;
+  /** Body decoder (default: the full avsc decode); the decode step passes a projected one. */
+  decode?: (schema: AlertSchema, body: Uint8Array) => Record<string, unknown>;
 }
 
 /**
@@ -56,6 +58,7 @@ export function ocfWriterSchema(header: OcfHeader): { schema: AlertSchema; built
  */
 export async function decodePackets(bytes: Uint8Array, resolver: SchemaResolver, opts: DecodePacketOptions = {}): Promise<DecodedAlert[]> {
   const keepRaw = opts.keepRaw ?? true;
+  const decode = opts.decode ?? ((schema: AlertSchema, body: Uint8Array) => decodeBody<Record<string, unknown>>(schema.type, body));
   if (isOcf(bytes)) {
     const { header, blocks } = readOcfBuffer(bytes);
     const { schema, builtIn } = ocfWriterSchema(header);
@@ -63,7 +66,7 @@ export async function decodePackets(bytes: Uint8Array, resolver: SchemaResolver,
     const out: DecodedAlert[] = [];
     for (const block of blocks) {
       for (const body of splitBlock(block, skip)) {
-        const value = decodeBody<Record<string, unknown>>(schema.type, body);
+        const value = decode(schema, body);
         const raw: RawPacket | undefined = keepRaw && builtIn ? { kind: 'raw', bytes: ownedCopy(body), writerSchema: schema.name } : undefined;
         out.push(toDecodedAlert(schema, value, raw));
       }
@@ -72,7 +75,7 @@ export async function decodePackets(bytes: Uint8Array, resolver: SchemaResolver,
   }
   const { id, body } = parseWire(bytes);
   const schema = resolver.resolveSync?.(id) ?? (await resolver.resolve(id));
-  const value = decodeBody<Record<string, unknown>>(schema.type, body);
+  const value = decode(schema, body);
   return [toDecodedAlert(schema, value, keepRaw ? { kind: 'raw', bytes } : undefined)];
 }
 

@@ -13,6 +13,8 @@ import { decodePackets, toDecodedAlert } from './decode-packet.js';
 import { isOcf } from './ocf/header.js';
 import { createResolver } from './resolvers/chain.js';
 import { parseWire } from './wire.js';
+import { projectedReader, selectionFromPaths } from './projection.js';
+import type { AlertSchema } from './alert-schema.js';
 
 /** Config of {@link createDecodeStep}. */
 export interface DecodeStepConfig {
@@ -23,6 +25,14 @@ export interface DecodeStepConfig {
   schemaDir?: string;
   /** Keep the packet bytes on each alert as `raw` (default true). */
   keepRaw?: boolean;
+  /**
+   * Build only these fields (dotted paths such as `diaSource.ra` or
+   * `prvDiaSources.extendedness`; arrays and nullable unions are looked
+   * through) and skip the rest of each packet undecoded: several times
+   * faster than a full decode when a graph reads a few fields of a large
+   * alert. Default: every field.
+   */
+  fields?: string[];
 }
 
 function readConfig(config: Record<string, unknown>): DecodeStepConfig {
@@ -39,7 +49,23 @@ function readConfig(config: Record<string, unknown>): DecodeStepConfig {
   if (t !== undefined && (typeof t !== 'number' || !(t > 0))) throw new AlertflowError('ERR_STEP_CONFIG', 'decode: registryTimeoutMs must be a positive number', { key: 'registryTimeoutMs' });
   if (typeof t === 'number') out.registryTimeoutMs = t;
   out.keepRaw = (config['keepRaw'] as boolean | undefined) ?? true;
+  const fields = config['fields'];
+  if (fields !== undefined) {
+    if (!Array.isArray(fields) || fields.length === 0 || !fields.every((f) => typeof f === 'string' && f !== '')) {
+      throw new AlertflowError('ERR_STEP_CONFIG', 'decode: fields must be a non-empty list of field paths', { key: 'fields' });
+    }
+    out.fields = fields as string[];
+  }
   return out;
+}
+
+/** Decodes a body fully with avsc, or through the projected reader when the step selects fields. */
+type BodyDecoder = (schema: AlertSchema, body: Uint8Array) => Record<string, unknown>;
+
+function bodyDecoder(fields: string[] | undefined): BodyDecoder {
+  if (!fields) return (schema, body) => decodeBody(schema.type, body);
+  const selection = selectionFromPaths(fields);
+  return (schema, body) => projectedReader(schema.type, selection)(body);
 }
 
 function fail(err: unknown): RecordResult<DecodedAlert> {
@@ -47,17 +73,17 @@ function fail(err: unknown): RecordResult<DecodedAlert> {
 }
 
 /** Decodes what can be decoded without waiting; undefined means "needs the async path". */
-function decodeSync(p: RawPacket, resolver: SchemaResolver, keepRaw: boolean): RecordResult<DecodedAlert> | undefined {
+function decodeSync(p: RawPacket, resolver: SchemaResolver, keepRaw: boolean, decode: BodyDecoder): RecordResult<DecodedAlert> | undefined {
   try {
     if (p.writerSchema !== undefined) {
       const schema = requireBuiltInSchema(p.writerSchema);
-      return { ok: true, out: [toDecodedAlert(schema, decodeBody(schema.type, p.bytes), keepRaw ? p : undefined)] };
+      return { ok: true, out: [toDecodedAlert(schema, decode(schema, p.bytes), keepRaw ? p : undefined)] };
     }
     if (isOcf(p.bytes)) return undefined;
     const { id, body } = parseWire(p.bytes);
     const schema = resolver.resolveSync?.(id);
     if (!schema) return undefined;
-    return { ok: true, out: [toDecodedAlert(schema, decodeBody(schema.type, body), keepRaw ? p : undefined)] };
+    return { ok: true, out: [toDecodedAlert(schema, decode(schema, body), keepRaw ? p : undefined)] };
   } catch (err) {
     return fail(err);
   }
@@ -77,6 +103,7 @@ export function createDecodeStep(config: DecodeStepConfig | Record<string, unkno
   const cfg = readConfig(config as Record<string, unknown>);
   const keepRaw = cfg.keepRaw ?? true;
   const resolver = createResolver(cfg);
+  const decode = bodyDecoder(cfg.fields);
   return (batch) => {
     const results: RecordResult<DecodedAlert>[] = new Array(batch.length);
     let slow: number[] | undefined;
@@ -86,7 +113,7 @@ export function createDecodeStep(config: DecodeStepConfig | Record<string, unkno
         results[i] = { ok: true, out: [p] };
         continue;
       }
-      const r = decodeSync(p, resolver, keepRaw);
+      const r = decodeSync(p, resolver, keepRaw, decode);
       if (r) results[i] = r;
       else (slow ??= []).push(i);
     }
@@ -94,7 +121,7 @@ export function createDecodeStep(config: DecodeStepConfig | Record<string, unkno
     return Promise.all(
       slow.map(async (i) => {
         try {
-          results[i] = { ok: true, out: await decodePackets((batch[i] as RawPacket).bytes, resolver, { keepRaw }) };
+          results[i] = { ok: true, out: await decodePackets((batch[i] as RawPacket).bytes, resolver, { keepRaw, decode }) };
         } catch (err) {
           results[i] = fail(err);
         }
