@@ -68,7 +68,10 @@ export function mosaicGrid(tiles: Tile[]): { wcs: CelestialWcs; nx: number; ny: 
   for (const t of tiles) {
     for (const [u, v] of [[0, 0], [t.nx - 1, 0], [0, t.ny - 1], [t.nx - 1, t.ny - 1], [(t.nx - 1) / 2, 0], [(t.nx - 1) / 2, t.ny - 1]]) {
       const [x, y] = worldToPixel0(probe, ...pixelToWorld0(t.wcs, u, v));
-      minX = Math.min(minX, x), maxX = Math.max(maxX, x), minY = Math.min(minY, y), maxY = Math.max(maxY, y);
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
     }
   }
   const x0 = Math.floor(minX);

@@ -27,7 +27,7 @@ export const DSA110_SITE: Site = { name: 'DSA-110 (OVRO)', lonDeg: -118.2817, la
 const MJD_J2000 = 51544.5;
 const TT_MINUS_UTC_DAYS = 69.184 / 86400;
 /** Earth rotation rate in sidereal turns per UT1 day (IAU 2000 ERA). */
-export const SIDEREAL_RATE = 1.00273781191135448;
+export const SIDEREAL_RATE = 1.0027378119113546;
 
 const wrap360 = (deg: number): number => ((deg % 360) + 360) % 360;
 const wrap180 = (deg: number): number => wrap360(deg + 180) - 180;
