@@ -31,7 +31,12 @@ export interface CalibrationSolver {
   apply(ms: MsMeta, msPath: string, tables: CalTableRow[]): Promise<void>;
 }
 
-/** Reads a table's solution. */
+/**
+ * Reads a table's solution.
+ *
+ * @example
+ * readSolution(row.path).amplitude
+ */
 export function readSolution(tablePath: string): CalSolution {
   try {
     return JSON.parse(readFileSync(join(tablePath, 'solution.json'), 'utf8')) as CalSolution;
@@ -40,7 +45,12 @@ export function readSolution(tablePath: string): CalSolution {
   }
 }
 
-/** The calibration state of an applied MS, or undefined when none is applied. */
+/**
+ * The calibration state of an applied MS, or undefined when none is applied.
+ *
+ * @example
+ * readCorrected(msDir)?.tables // ['…_BP', '…_GP', '…_2G']
+ */
 export function readCorrected(msPath: string): { tables: string[]; scale: number } | undefined {
   const p = join(msPath, 'CORRECTED_DATA.json');
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as { tables: string[]; scale: number }) : undefined;

@@ -46,7 +46,12 @@ export interface PipelineContext {
   log: (message: string) => void;
 }
 
-/** Fills in the simulated defaults. */
+/**
+ * Fills in the simulated defaults.
+ *
+ * @example
+ * const ctx = contextOf({ root, incoming }, layoutOf(root), db);
+ */
 export function contextOf(o: StreamingMosaicOptions, layout: MosaicLayout, db: ProductsDb): PipelineContext {
   return {
     layout,

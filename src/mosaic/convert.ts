@@ -44,7 +44,12 @@ export interface Converter {
   convert(input: ConvertInput): Promise<MsMeta>;
 }
 
-/** Reads an MS's MAIN.json. */
+/**
+ * Reads an MS's MAIN.json.
+ *
+ * @example
+ * readMsMeta('/stage/…/ms/2025-10-29T13:54:17.ms').mid_mjd
+ */
 export function readMsMeta(msPath: string): MsMeta {
   try {
     return JSON.parse(readFileSync(join(msPath, 'MAIN.json'), 'utf8')) as MsMeta;

@@ -20,7 +20,12 @@ import { bandpassWindow, gainWindow } from './validity.js';
 
 const message = (err: unknown): string => (isAlertflowError(err) || err instanceof Error ? err.message : String(err));
 
-/** The group's MS rows, in group order. */
+/**
+ * The group's MS rows, in group order.
+ *
+ * @example
+ * const [first] = await groupMembers(ctx, group);
+ */
 export async function groupMembers(ctx: PipelineContext, g: GroupRow): Promise<MsRow[]> {
   const ids = JSON.parse(g.ms_paths) as string[];
   const rows = await Promise.all(ids.map((ts) => ctx.db.ms(ts)));
@@ -32,7 +37,12 @@ export async function groupMembers(ctx: PipelineContext, g: GroupRow): Promise<M
 
 const applylist = (ctx: PipelineContext, mjd: number): Promise<CalTableRow[]> => ctx.db.handle.exclusive((c) => getActiveApplylist(c, mjd));
 
-/** Calibrates a pending group. Returns false when it ended as calibration_failed. */
+/**
+ * Calibrates a pending group. Returns false when it ended as calibration_failed.
+ *
+ * @example
+ * if (await calibrateGroup(ctx, group)) await imageGroup(ctx, group);
+ */
 export async function calibrateGroup(ctx: PipelineContext, g: GroupRow): Promise<boolean> {
   const { layout, db, solver } = ctx;
   let members = await groupMembers(ctx, g);
@@ -123,7 +133,12 @@ export async function calibrateGroup(ctx: PipelineContext, g: GroupRow): Promise
   return true;
 }
 
-/** Images every tile of a calibrated group; a failed tile marks only that MS failed. */
+/**
+ * Images every tile of a calibrated group; a failed tile marks only that MS failed.
+ *
+ * @example
+ * await imageGroup(ctx, group); // members: stage imaged, status done (or failed)
+ */
 export async function imageGroup(ctx: PipelineContext, g: GroupRow): Promise<void> {
   const members = await groupMembers(ctx, g);
   const outcomes: Array<{ m: MsRow; error?: string }> = [];
@@ -149,7 +164,12 @@ export async function imageGroup(ctx: PipelineContext, g: GroupRow): Promise<voi
   });
 }
 
-/** Mosaics the imaged tiles of a group (status completed, or mosaic_failed). */
+/**
+ * Mosaics the imaged tiles of a group (status completed, or mosaic_failed).
+ *
+ * @example
+ * await mosaicGroup(ctx, group); // mosaics/<group_id>.fits
+ */
 export async function mosaicGroup(ctx: PipelineContext, g: GroupRow): Promise<boolean> {
   const tiles = (await groupMembers(ctx, g)).filter((m) => m.status === 'done' && m.imagename);
   const out = mosaicPath(ctx.layout, g.group_id);

@@ -17,7 +17,12 @@ export const CALIBRATION_INDEX = 4;
 
 const SUBBAND_NAME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})_sb(\d{2})\.hdf5$/;
 
-/** The file name of one subband. */
+/**
+ * The file name of one subband.
+ *
+ * @example
+ * subbandFileName('2025-10-29T13:54:17', 3) // '2025-10-29T13:54:17_sb03.hdf5'
+ */
 export function subbandFileName(timestamp: string, subband: number): string {
   return `${timestamp}_sb${String(subband).padStart(2, '0')}.hdf5`;
 }
@@ -65,7 +70,12 @@ export interface PlannedGroup {
   calibrationMs: string;
 }
 
-/** Group id: `mosaic_<first timestamp>`. */
+/**
+ * Group id: `mosaic_<first timestamp>`.
+ *
+ * @example
+ * groupIdFor(['2025-10-29T13:54:17', …]) // 'mosaic_2025-10-29T13:54:17'
+ */
 export function groupIdFor(members: string[]): string {
   return `mosaic_${members[0]}`;
 }

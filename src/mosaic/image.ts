@@ -40,13 +40,23 @@ export interface SimulatedImagerOptions {
 
 const D2R = Math.PI / 180;
 
-/** Angular distance in degrees (haversine). */
+/**
+ * Angular distance in degrees (haversine).
+ *
+ * @example
+ * angularDistanceDeg(0, 0, 0, 1) // 1
+ */
 export function angularDistanceDeg(ra1: number, dec1: number, ra2: number, dec2: number): number {
   const s = Math.sin(((dec2 - dec1) * D2R) / 2) ** 2 + Math.cos(dec1 * D2R) * Math.cos(dec2 * D2R) * Math.sin(((ra2 - ra1) * D2R) / 2) ** 2;
   return (2 * Math.asin(Math.min(1, Math.sqrt(s)))) / D2R;
 }
 
-/** The WCS of a tile centred on the MS's phase centre. */
+/**
+ * The WCS of a tile centred on the MS's phase centre.
+ *
+ * @example
+ * tileWcs(meta, 96, 0.05).projection // 'SIN'
+ */
 export function tileWcs(ms: MsMeta, npix: number, cdeltDeg: number): CelestialWcs {
   return { projection: 'SIN', crval: [ms.ra_deg, ms.dec_deg], crpix: [(npix + 1) / 2, (npix + 1) / 2], cd: [[-cdeltDeg, 0], [0, cdeltDeg]], radesys: 'ICRS', equinox: 2000 };
 }

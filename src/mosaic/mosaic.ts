@@ -21,7 +21,12 @@ export interface Tile {
   pb: ArrayLike<number>;
 }
 
-/** Reads a tile FITS (primary image plus PB extension). */
+/**
+ * Reads a tile FITS (primary image plus PB extension).
+ *
+ * @example
+ * const tile = readTile('/stage/…/images/g/2025-10-29T13:54:17.img-image-pb.fits');
+ */
 export function readTile(path: string): Tile {
   const hdus = readFitsHdus(readFileSync(path));
   const img = hdus[0];

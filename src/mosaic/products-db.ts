@@ -72,7 +72,12 @@ const SCHEMA = [
     calibrator TEXT, source_ms TEXT NOT NULL, group_id TEXT, created_at DOUBLE NOT NULL)`,
 ];
 
-/** Rows of a query with bound parameters. */
+/**
+ * Rows of a query with bound parameters.
+ *
+ * @example
+ * await rows<MsRow>(conn, 'SELECT * FROM ms_index WHERE stage = $1', ['converted'])
+ */
 export async function rows<T>(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<T[]> {
   if (params.length === 0) return (await queryRows(conn, sql)) as T[];
   try {
@@ -82,7 +87,12 @@ export async function rows<T>(conn: DuckDBConnection, sql: string, params: DuckD
   }
 }
 
-/** A statement with bound parameters. */
+/**
+ * A statement with bound parameters.
+ *
+ * @example
+ * await exec(conn, 'DELETE FROM ms_index WHERE timestamp = $1', [ts])
+ */
 export async function exec(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<void> {
   try {
     await conn.run(sql, params);
@@ -142,7 +152,12 @@ export class ProductsDb {
   }
 }
 
-/** Inserts or replaces an ms_index row (all columns). */
+/**
+ * Inserts or replaces an ms_index row (all columns).
+ *
+ * @example
+ * await db.tx((c) => putMs(c, row));
+ */
 export async function putMs(conn: DuckDBConnection, r: MsRow): Promise<void> {
   await exec(
     conn,
@@ -151,7 +166,12 @@ export async function putMs(conn: DuckDBConnection, r: MsRow): Promise<void> {
   );
 }
 
-/** Updates some columns of one MS. */
+/**
+ * Updates some columns of one MS.
+ *
+ * @example
+ * await db.tx((c) => updateMs(c, ts, { cal_applied: 0 }));
+ */
 export async function updateMs(conn: DuckDBConnection, timestamp: string, set: Partial<Omit<MsRow, 'timestamp'>>): Promise<void> {
   const keys = Object.keys(set);
   if (keys.length === 0) return;
@@ -159,7 +179,12 @@ export async function updateMs(conn: DuckDBConnection, timestamp: string, set: P
   await exec(conn, `UPDATE ms_index SET ${keys.map((k, i) => `${k} = $${i + 1}`).join(', ')} WHERE timestamp = $${keys.length + 1}`, [...values, timestamp]);
 }
 
-/** Inserts or replaces a mosaic_groups row. */
+/**
+ * Inserts or replaces a mosaic_groups row.
+ *
+ * @example
+ * await db.tx((c) => putGroup(c, group));
+ */
 export async function putGroup(conn: DuckDBConnection, g: GroupRow): Promise<void> {
   await exec(
     conn,
@@ -168,7 +193,12 @@ export async function putGroup(conn: DuckDBConnection, g: GroupRow): Promise<voi
   );
 }
 
-/** Updates some columns of one group. */
+/**
+ * Updates some columns of one group.
+ *
+ * @example
+ * await db.tx((c) => updateGroup(c, id, { status: 'mosaic_failed', error }));
+ */
 export async function updateGroup(conn: DuckDBConnection, groupId: string, set: Partial<Omit<GroupRow, 'group_id'>>): Promise<void> {
   const keys = Object.keys(set);
   if (keys.length === 0) return;
@@ -176,7 +206,12 @@ export async function updateGroup(conn: DuckDBConnection, groupId: string, set: 
   await exec(conn, `UPDATE mosaic_groups SET ${keys.map((k, i) => `${k} = $${i + 1}`).join(', ')} WHERE group_id = $${keys.length + 1}`, [...values, groupId]);
 }
 
-/** Registers the base directories (idempotent; keeps the first registration time). */
+/**
+ * Registers the base directories (idempotent; keeps the first registration time).
+ *
+ * @example
+ * await db.tx((c) => registerStorageLocations(c, { images: '/stage/images' }, Date.now() / 1000));
+ */
 export async function registerStorageLocations(conn: DuckDBConnection, locations: Record<string, string>, now: number): Promise<void> {
   for (const [type, base] of Object.entries(locations)) {
     await exec(conn, `INSERT INTO storage_locations VALUES ($1, $2, $3) ON CONFLICT (location_type) DO UPDATE SET base_path = excluded.base_path`, [type, base, now]);

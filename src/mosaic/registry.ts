@@ -57,7 +57,12 @@ export async function registerTable(conn: DuckDBConnection, t: NewCalTable, now:
   return id;
 }
 
-/** Every registry row, for inspection and recovery. */
+/**
+ * Every registry row, for inspection and recovery.
+ *
+ * @example
+ * (await allTables(conn)).filter((t) => t.status === 'active')
+ */
 export function allTables(conn: DuckDBConnection): Promise<CalTableRow[]> {
   return rows<CalTableRow>(conn, 'SELECT * FROM cal_registry ORDER BY apply_order, valid_start_mjd, id');
 }

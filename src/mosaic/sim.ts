@@ -44,7 +44,12 @@ export function calibratorForDec(decDeg: number, maxOffsetDeg = 1.5): Calibrator
   return best;
 }
 
-/** A small seeded PRNG (mulberry32) from a string. */
+/**
+ * A small seeded PRNG (mulberry32) from a string.
+ *
+ * @example
+ * const rnd = seededRandom('night-1'); rnd() // in [0, 1)
+ */
 export function seededRandom(seed: string): () => number {
   let h = 1779033703 ^ seed.length;
   for (let i = 0; i < seed.length; i++) {
@@ -109,12 +114,22 @@ export interface SimSubband {
   noise_jy: number;
 }
 
-/** MJD (UTC) to the DSA-110 file timestamp `YYYY-MM-DDTHH:MM:SS`. */
+/**
+ * MJD (UTC) to the DSA-110 file timestamp `YYYY-MM-DDTHH:MM:SS`.
+ *
+ * @example
+ * timestampOf(60977.5) // '2025-10-29T12:00:00'
+ */
 export function timestampOf(mjd: number): string {
   return new Date(Math.round((mjd - 40587) * 86400) * 1000).toISOString().slice(0, 19);
 }
 
-/** The file timestamp back to an MJD (UTC). */
+/**
+ * The file timestamp back to an MJD (UTC).
+ *
+ * @example
+ * mjdOf('2025-10-29T12:00:00') // 60977.5
+ */
 export function mjdOf(timestamp: string): number {
   const ms = Date.parse(`${timestamp}Z`);
   if (Number.isNaN(ms)) throw new AlertflowError('ERR_MOSAIC', `not a DSA-110 timestamp: ${timestamp}`, { timestamp });

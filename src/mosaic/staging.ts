@@ -32,15 +32,30 @@ export function layoutOf(root: string): MosaicLayout {
   return { root, hdf5: join(root, 'hdf5'), ms, calibrators: join(ms, 'calibrators'), science: join(ms, 'science'), failed: join(ms, 'failed'), images: join(root, 'images'), mosaics: join(root, 'mosaics'), database: join(root, 'products.duckdb') };
 }
 
-/** The storage_locations rows the seed names. */
+/**
+ * The storage_locations rows the seed names.
+ *
+ * @example
+ * storageLocations(layoutOf('/stage')).images // '/stage/images'
+ */
 export function storageLocations(l: MosaicLayout): Record<string, string> {
   return { ms_files: l.ms, calibration_tables: l.calibrators, science_ms: l.science, failed_ms: l.failed, images: l.images, mosaics: l.mosaics, hdf5_staging: l.hdf5 };
 }
 
-/** `YYYY-MM-DD` of a DSA-110 timestamp. */
+/**
+ * `YYYY-MM-DD` of a DSA-110 timestamp.
+ *
+ * @example
+ * dateOf('2025-10-29T13:54:17') // '2025-10-29'
+ */
 export const dateOf = (timestamp: string): string => timestamp.slice(0, 10);
 
-/** Where an MS lives at each point of its life. */
+/**
+ * Where an MS lives at each point of its life.
+ *
+ * @example
+ * msPaths(layout, ts).science // '<root>/ms/science/2025-10-29/<ts>.ms'
+ */
 export const msPaths = (l: MosaicLayout, ts: string) => ({
   converted: join(l.ms, `${ts}.ms`),
   calibrator: join(l.calibrators, dateOf(ts), `${ts}.ms`),
@@ -48,15 +63,28 @@ export const msPaths = (l: MosaicLayout, ts: string) => ({
   failed: join(l.failed, dateOf(ts), `${ts}.ms`),
 });
 
-/** Calibration table directories solved from MS `ts`, stored beside the calibrator MS. */
+/**
+ * Calibration table directories solved from MS `ts`, stored beside the calibrator MS.
+ *
+ * @example
+ * tablePath(layout, ts, 'bpcal') // '<root>/ms/calibrators/2025-10-29/<ts>_bpcal'
+ */
 export const tablePath = (l: MosaicLayout, ts: string, kind: 'bpcal' | 'gpcal' | '2gcal'): string => join(l.calibrators, dateOf(ts), `${ts}_${kind}`);
 /**
  * The primary-beam-corrected image of MS `ts` as imaged for group `groupId`
  * (WSClean naming, one folder per group: an overlap tile is re-imaged with
  * the next group's calibration, and the earlier mosaic keeps its own tiles).
+ *
+ * @example
+ * imagePath(layout, 'mosaic_<ts0>', ts) // '<root>/images/mosaic_<ts0>/<ts>.img-image-pb.fits'
  */
 export const imagePath = (l: MosaicLayout, groupId: string, ts: string): string => join(l.images, groupId, `${ts}.img-image-pb.fits`);
-/** A mosaic file. */
+/**
+ * A mosaic file.
+ *
+ * @example
+ * mosaicPath(layout, 'mosaic_<ts0>') // '<root>/mosaics/mosaic_<ts0>.fits'
+ */
 export const mosaicPath = (l: MosaicLayout, groupId: string): string => join(l.mosaics, `${groupId}.fits`);
 
 const TMP = '.tmp-';
@@ -111,7 +139,12 @@ export async function stageGroup(l: MosaicLayout, incoming: string, ts: string):
   return target;
 }
 
-/** The staged subband files of `ts`. */
+/**
+ * The staged subband files of `ts`.
+ *
+ * @example
+ * stagedFiles(layout, ts).length // 16
+ */
 export function stagedFiles(l: MosaicLayout, ts: string): string[] {
   return Array.from({ length: SUBBANDS }, (_, sb) => join(l.hdf5, ts, subbandFileName(ts, sb)));
 }

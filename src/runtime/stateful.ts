@@ -19,7 +19,12 @@ import type { RunMetrics } from './metrics.js';
 import type { Envelope, Failure } from './pump.js';
 import type { BatchFn, RecordResult, StatefulBatchFn } from './types.js';
 
-/** True for a batch function that keeps state across batches. */
+/**
+ * True for a batch function that keeps state across batches.
+ *
+ * @example
+ * isStatefulFn(createWindowStep({ size: 3 })) // true
+ */
 export function isStatefulFn(fn: BatchFn): fn is StatefulBatchFn {
   const s = fn as StatefulBatchFn;
   return typeof s.flush === 'function' || s.stateful === true;
@@ -40,7 +45,12 @@ export async function freshStatefulFn(step: StepSpec): Promise<StatefulBatchFn> 
 
 const FLUSH = Symbol('flush');
 
-/** Outputs and failures of one stateful step, with delivery accounting done. */
+/**
+ * Outputs and failures of one stateful step, with delivery accounting done.
+ *
+ * @example
+ * const { ok$, failed$ } = statefulStep(step, fn, input$, metrics, 256, 20);
+ */
 export function statefulStep(step: StepSpec, fn: StatefulBatchFn, input$: Observable<Envelope>, metrics: RunMetrics, batchSize: number, waitMs: number): { ok$: Observable<Envelope>; failed$: Observable<Failure> } {
   const counts = metrics.step(step.id);
   const held: DeliveryToken[] = [];

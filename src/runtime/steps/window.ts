@@ -29,7 +29,12 @@ export interface CountWindow<T = unknown> {
   partial: boolean;
 }
 
-/** Validates a window config, throwing ERR_STEP_CONFIG. */
+/**
+ * Validates a window config, throwing ERR_STEP_CONFIG.
+ *
+ * @example
+ * parseCountWindowConfig({ size: 10, slide: 8 }) // { size: 10, slide: 8, partial: 'drop' }
+ */
 export function parseCountWindowConfig(config: Record<string, unknown>): Required<CountWindowConfig> {
   const size = config.size;
   const slide = config.slide ?? size;
