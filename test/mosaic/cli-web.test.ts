@@ -77,3 +77,22 @@ test('status page: JSON counts, and headless chromium renders them (dump-dom and
     rmSync(night.dir, { recursive: true, force: true });
   }
 });
+
+test('streaming-mosaic process --watch --status-port serves live counts and stops on SIGINT', async () => {
+  const night = nightDir(12);
+  const child = spawn(process.execPath, [join(repo, 'bin', 'alertflow.js'), 'streaming-mosaic', 'process', '--root', night.root, '--incoming', night.incoming, '--watch', '--interval', '1', '--status-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  for (let i = 0; i < 200 && !(/status page: (\S+)/.test(stderr) && /mosaics done 1\/1/.test(stdout)); i++) await new Promise((r) => setTimeout(r, 50));
+  const url = /status page: (\S+)/.exec(stderr)?.[1];
+  assert.ok(url, stderr);
+  assert.ok(url.startsWith('http://127.0.0.1:'));
+  const s = (await (await fetch(`${url}status.json`)).json()) as { mosaicsDone: number; groupsFormed: number };
+  assert.deepEqual([s.groupsFormed, s.mosaicsDone], [1, 1]);
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, stderr);
+  rmSync(night.dir, { recursive: true, force: true });
+});
