@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { StreamingMosaic } from '../../src/mosaic/process.js';
 import { dbSnapshot, fileHashes, nightDir } from './helpers.js';
 
-const child = fileURLToPath(new URL('./crash-child.js', import.meta.url));
-const run = (root: string, incoming: string, killAt?: number) => spawnSync(process.execPath, [child, root, incoming, ...(killAt === undefined ? [] : [String(killAt)])], { encoding: 'utf8' });
+const childScript = fileURLToPath(new URL('./crash-child.js', import.meta.url));
+const run = (root: string, incoming: string, killAt?: number) => spawnSync(process.execPath, [childScript, root, incoming, ...(killAt === undefined ? [] : [String(killAt)])], { encoding: 'utf8' });
 
 async function snapshot(root: string, incoming: string) {
   const p = await StreamingMosaic.open({ root, incoming });
@@ -36,6 +36,19 @@ test('crash and resume: SIGKILL mid-night at several points, restart, same datab
     const got = await snapshot(root, night.incoming);
     assert.deepEqual(got.db, reference.db, `database after a crash at checkpoint ${at}`);
     assert.deepEqual(got.files, reference.files, `files after a crash at checkpoint ${at}`);
+  }
+  // Two kills at arbitrary moments (mid-write, mid-transaction): whatever they interrupt, the restart converges.
+  for (const delayMs of [350, 700]) {
+    const root = join(night.dir, `timed-${delayMs}`);
+    const child = spawn(process.execPath, [childScript, root, night.incoming], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('close', r));
+    setTimeout(() => child.kill('SIGKILL'), delayMs);
+    await exited;
+    const resumed = run(root, night.incoming);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const got = await snapshot(root, night.incoming);
+    assert.deepEqual(got.db, reference.db, `database after a kill at ${delayMs} ms`);
+    assert.deepEqual(got.files, reference.files, `files after a kill at ${delayMs} ms`);
   }
   assert.deepEqual(fileHashes(night.incoming), before, 'incoming is never modified');
   rmSync(night.dir, { recursive: true, force: true });
