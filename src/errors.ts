@@ -51,7 +51,9 @@ export type ErrorCode =
   // photometry
   | 'ERR_PHOTOMETRY'
   // archive deliveries and file retention
-  | 'ERR_ARCHIVE';
+  | 'ERR_ARCHIVE'
+  // streaming mosaic (DSA-110)
+  | 'ERR_MOSAIC';
 
 export interface ErrorData {
   name: string;

@@ -15,6 +15,7 @@ import { registerExportParquetCommand } from './commands/export-parquet.js';
 import { registerExportHatsCommand, registerHatsCommand } from './commands/hats.js';
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerRetentionCommand } from './commands/retention.js';
+import { registerStreamingMosaicCommand } from './commands/streaming-mosaic.js';
 import { VERSION } from '../index.js';
 
 /** Builds the program (exported for tests that check --help texts). */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerHatsCommand(program);
   registerArchiveCommand(program);
   registerRetentionCommand(program);
+  registerStreamingMosaicCommand(program);
   registerKafkaCommand(program);
   return program;
 }

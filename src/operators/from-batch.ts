@@ -5,7 +5,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { fromErrorData, type AlertflowError } from '../errors.js';
-import type { BatchFn } from '../runtime/types.js';
+import type { BatchFn, RecordResult, StatefulBatchFn } from '../runtime/types.js';
 
 export interface FromBatchOptions<I> {
   /** Records per call of the core (default 1: each record is handled as it arrives). */
@@ -30,10 +30,12 @@ export function fromBatchFn<I, O>(fn: BatchFn<I, O>, options: FromBatchOptions<I
       // Batches run one at a time and in order; `chain` serialises async cores.
       let chain: Promise<void> = Promise.resolve();
       let closed = false;
-      const run = (batch: I[]): Promise<void> =>
+      // A stateful core's flush runs once, after the last batch, when the source completes.
+      const flush = (fn as StatefulBatchFn<I, O>).flush;
+      const run = (batch: I[], atEnd = false): Promise<void> =>
         (chain = chain.then(async () => {
           if (closed) return;
-          const results = await fn(batch);
+          const results: RecordResult<O>[] = atEnd ? (flush ? await flush() : []) : await fn(batch);
           results.forEach((r, i) => {
             if (closed) return;
             if (r.ok) {
@@ -66,7 +68,8 @@ export function fromBatchFn<I, O>(fn: BatchFn<I, O>, options: FromBatchOptions<I
         complete() {
           const batch = pending;
           pending = [];
-          const last = batch.length > 0 ? run(batch) : chain;
+          if (batch.length > 0) void run(batch).catch(fail);
+          const last = flush ? run([], true) : chain;
           last.then(() => {
             if (!closed) {
               closed = true;

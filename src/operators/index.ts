@@ -11,5 +11,6 @@ export { cutout, createCutoutStep } from './cutout.js';
 export { filterExtendedness, passesExtendedness } from './filterExtendedness.js';
 export { forcedMeasure } from './forcedMeasure.js';
 export { packageAlert, buildAlertPacket } from './packageAlert.js';
+export { countWindow } from './countWindow.js';
 export { fromBatchFn } from './from-batch.js';
 export type { FromBatchOptions } from './from-batch.js';

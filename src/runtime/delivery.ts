@@ -16,6 +16,12 @@ export interface DeliveryToken {
   /** Size of the source record (its packet bytes), counted against the in-flight byte limit. */
   readonly bytes: number;
   refs: number;
+  /**
+   * Set on a derived token (an output of several held records, see
+   * {@link deriveToken}): at zero refs it releases one reference of each parent
+   * instead of completing a source record.
+   */
+  parents?: DeliveryToken[];
 }
 
 interface PartitionState {
@@ -63,6 +69,10 @@ export class DeliveryTracker {
     if (token.refs <= 0) throw new Error(`delivery token for ${token.position.partition}@${token.position.offset} released twice`);
     token.refs--;
     if (token.refs > 0) return;
+    if (token.parents) {
+      for (const p of token.parents) p.tracker.release(p);
+      return;
+    }
     this.partitions.get(token.position.partition)?.pending.delete(token.position.offset);
     this.inFlightCount--;
     this.inFlightByteCount -= token.bytes;
@@ -127,4 +137,20 @@ export class DeliveryTracker {
     this.lastCommitted.delete(partition);
     while (this.waiters.length > 0) this.waiters.shift()!();
   }
+}
+
+/**
+ * A token for an output derived from several records (a window of them). It
+ * takes over one reference of each parent, which it already owns, and gives
+ * them back when its own `refs` outputs are all acknowledged; so no parent's
+ * position can be committed before the derived output is delivered. A parent
+ * may appear more than once (one reference each time).
+ *
+ * @example
+ * const d = deriveToken([t9, t0, t1], 1); // one output owed, for three records
+ * tracker.release(d); // releases t9, t0 and t1 once each
+ */
+export function deriveToken(parents: DeliveryToken[], refs: number): DeliveryToken {
+  if (parents.length === 0) throw new Error('a derived delivery token needs at least one parent');
+  return { tracker: parents[0].tracker, position: parents[0].position, t0: parents[0].t0, refs, parents };
 }

@@ -20,6 +20,8 @@ import { installSignalHandlers } from './shutdown.js';
 import { pumpSource, type Envelope, type Failure } from './pump.js';
 import type { Sink, SinkRecord, Source } from './types.js';
 import { createJsonlSink } from '../sinks/jsonl.js';
+import { freshStatefulFn, isStatefulFn, statefulStep } from './stateful.js';
+import type { StatefulBatchFn } from './types.js';
 
 export interface RunOptions {
   /** Worker threads for `pool: true` steps; 0 runs every step in-process. Default: cores. */
@@ -113,6 +115,7 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
   let failed = false;
   const sources = new Map<string, { source: Source; tracker: DeliveryTracker }>();
   const sinks = new Map<string, Sink>();
+  const stateful = new Map<string, StatefulBatchFn>();
   let pool: WorkerPool | undefined;
   let timers: NodeJS.Timeout[] = [];
   const removeSignalHandlers = options.handleSignals ? installSignalHandlers(() => stopper.abort()) : () => {};
@@ -130,8 +133,8 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
         openedSinks.push(sink);
         sinks.set(step.id, sink);
       } else {
-        await batchFnFor(step);
-        if (step.pool && options.threads !== 0) pool ??= new WorkerPool({ threads: options.threads });
+        if (isStatefulFn(await batchFnFor(step))) stateful.set(step.id, await freshStatefulFn(step));
+        else if (step.pool && options.threads !== 0) pool ??= new WorkerPool({ threads: options.threads });
       }
     }
     const deadSink = options.deadLetterSink ?? (await buildDeadLetterSink(spec));
@@ -162,7 +165,8 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
         if (chain[chain.length - 1] !== step) continue; // built with the chain's last step
         const inputs = (chain[0].inputs ?? []).map((id) => streams.get(id)!);
         const input$ = inputs.length === 1 ? inputs[0] : merge(...inputs);
-        const { ok$, failed$ } = chainStep(chain, input$, metrics, step.pool ? pool : undefined, batchSize, waitMs);
+        const fn = stateful.get(step.id);
+        const { ok$, failed$ } = fn ? statefulStep(step, fn, input$, metrics, batchSize, waitMs) : chainStep(chain, input$, metrics, step.pool ? pool : undefined, batchSize, waitMs);
         failures.push(failed$);
         streams.set(step.id, fanOut(step.id, ok$));
       } else {

@@ -20,6 +20,7 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   'package-alert': async () => (await import('../alerts/step.js')).createPackageAlertStep as unknown as BatchStepFactory,
   cutout: async () => (await import('../operators/cutout.js')).createCutoutStep as unknown as BatchStepFactory,
   'forced-measure': async () => (await import('../photometry/step.js')).createForcedMeasureStep as unknown as BatchStepFactory,
+  window: async () => (await import('./steps/window.js')).createWindowStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
   'seed001-row': async () => (await import('../sinks/seed001-row-step.js')).createSeed001RowStep as unknown as BatchStepFactory,
 };

@@ -65,7 +65,14 @@ export interface Sink<T = unknown> {
 
 /** Outcome of one record in a batch step: zero or more outputs, or a failure. */
 export type RecordResult<O = unknown> =
-  | { ok: true; out: O[] }
+  | {
+      ok: true;
+      out: O[];
+      /** Stateful steps only: the step keeps this input in its state, so its delivery stays open. */
+      hold?: boolean;
+      /** Stateful steps only: the k oldest held inputs are released once this result's outputs are acknowledged. */
+      releaseHeld?: number;
+    }
   | { ok: false; error: ErrorData };
 
 /**
@@ -75,6 +82,19 @@ export type RecordResult<O = unknown> =
  * structured clone.
  */
 export type BatchFn<I = unknown, O = unknown> = (batch: I[]) => RecordResult<O>[] | Promise<RecordResult<O>[]>;
+
+/**
+ * A batch step with state across batches (a count window). `flush` is called
+ * once when the upstream is exhausted, before sinks close; its outputs derive
+ * from every input still held. Stateful steps run in-process only (their state
+ * lives in one place), one instance per run.
+ */
+export interface StatefulBatchFn<I = unknown, O = unknown> {
+  (batch: I[]): RecordResult<O>[] | Promise<RecordResult<O>[]>;
+  flush?(): RecordResult<O>[] | Promise<RecordResult<O>[]>;
+  /** Set by factories whose steps hold inputs even without a flush. */
+  stateful?: true;
+}
 
 /** Creates a batch function from a step's JSON config. */
 export type BatchStepFactory = (config: Record<string, unknown>) => BatchFn | Promise<BatchFn>;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DeliveryTracker } from '../../src/runtime/delivery.js';
+import { DeliveryTracker, deriveToken } from '../../src/runtime/delivery.js';
 import { compilePredicate } from '../../src/runtime/predicate.js';
 import { LatencyHistogram } from '../../src/runtime/metrics.js';
 
@@ -82,4 +82,19 @@ test('latency histogram percentiles are within 2% of the exact ones', () => {
     const exact = sorted[Math.ceil(q * sorted.length) - 1];
     assert.ok(Math.abs(h.quantile(q) - exact) / exact < 0.02, `q=${q}: ${h.quantile(q)} vs ${exact}`);
   }
+});
+
+test('deriveToken: a derived output holds every parent until it is acknowledged, then releases each once', () => {
+  const tracker = new DeliveryTracker();
+  const t = [0, 1, 2].map((offset) => tracker.register({ partition: 'p', offset }));
+  tracker.addRefs(t[2], 1); // t2 owes the derived output and stays held for a later window
+  const d = deriveToken([t[2], t[0], t[1]], 2); // two copies of one output (fan-out)
+  assert.deepEqual([...tracker.takeCommittable()], [['p', 0]]);
+  tracker.release(d);
+  assert.deepEqual([...tracker.takeCommittable()], [], 'one copy still unacknowledged');
+  tracker.release(d);
+  assert.deepEqual([...tracker.takeCommittable()], [['p', 2]], 't0 and t1 delivered; t2 still held');
+  tracker.release(t[2]);
+  assert.deepEqual([...tracker.takeCommittable()], [['p', 3]]);
+  assert.throws(() => deriveToken([], 1));
 });
