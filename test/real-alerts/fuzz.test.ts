@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,30 @@ test('avro-file graph: good files around corrupt ones are all delivered, each ba
       assert.notEqual(d.code, 'ERR_STEP_FAILED');
       assert.ok(d.bytes && d.bytes.length > 0 || d.code === 'ERR_WIRE_EMPTY', `${d.partition}: ${d.code} without bytes`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('alertflow inspect (subprocess) on 40 mutated files between two good ones: typed errors only, good packets printed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alertflow-fuzz-cli-'));
+  try {
+    const rnd = prng(5);
+    const paths = [join(LSST, '8/0/sample_data/fakeAlert.avro')];
+    for (let i = 0; i < 40; i++) {
+      const p = join(dir, `m${i}.avro`);
+      writeFileSync(p, mutate([...SEEDS, ...SYNTH][i % 6]!, rnd));
+      paths.push(p);
+    }
+    paths.push(join(LSST, '11/1/sample_data/fakeAlert.avro'));
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'alertflow.js'), 'inspect', ...paths], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { schema: string });
+    assert.equal(lines[0]!.schema, 'lsst.v8_0');
+    assert.equal(lines[lines.length - 1]!.schema, 'lsst.v11_1');
+    const bad = r.stderr.split('\n').filter((l) => l.startsWith('inspect: /'));
+    for (const l of bad) assert.match(l, /: ERR_[A-Z_]+: /, l);
+    assert.ok(!r.stderr.includes('ERR_STEP_FAILED') && !r.stderr.includes('Cannot read properties'), r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
