@@ -2,6 +2,8 @@
 // Regenerates src/formats/avro/schemas/*.ts from the official schema files in
 // ../shared/data. Upstream "doc" strings are dropped on purpose: the project
 // ships only the facts of the interface (names, types, order, defaults).
+// Rubin versions that ../shared/data does not hold are read from the copy of
+// the lsst-alert-packet package kept in test/data/real-alerts (see its PROVENANCE.md).
 // Usage: node scripts/gen-avro-schemas.mjs [dataDir]
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -94,6 +96,11 @@ function emit(file, constName, comment, schemas) {
 for (const v of [9, 10, 11]) {
   emit(`lsst-v${v}.ts`, `lsstV${v}Schemas`, `Rubin alert schema lsst.v${v}_0 (Confluent id ${v * 100}).`,
     ordered(join(data, `lsst-alert-packet/${v}.0`), `lsst.v${v}_0.alert`));
+}
+const packaged = resolve('test/data/real-alerts/lsst-alert-packet/schema');
+for (const [major, minor] of [[7, 0], [7, 1], [7, 2], [7, 3], [7, 4], [8, 0], [11, 1]]) {
+  emit(`lsst-v${major}-${minor}.ts`, `lsstV${major}_${minor}Schemas`, `Rubin alert schema lsst.v${major}_${minor} (Confluent id ${major * 100 + minor}).`,
+    ordered(join(packaged, `${major}/${minor}`), `lsst.v${major}_${minor}.alert`));
 }
 emit('ztf-4-02.ts', 'ztf402Schemas', 'ZTF alert schema 4.02.', ordered(join(data, 'ztf-avro-alert/schema'), 'ztf.alert'));
 emit('rapid-v00-02.ts', 'rapidV0002Schemas', 'Roman/RAPID alert schema rapid.v00_02 (as embedded in RAPID alert files).',

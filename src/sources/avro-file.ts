@@ -14,6 +14,8 @@ import { alertEventTime, peekEventTime } from '../formats/avro/event-time.js';
 import { isOcf } from '../formats/avro/ocf/header.js';
 import { OcfFileReader } from '../formats/avro/ocf/read-file.js';
 import { skipperFor } from '../formats/avro/skip.js';
+import { splitBlockPartly } from '../formats/avro/ocf/blocks.js';
+import type { AlertSchema } from '../formats/avro/alert-schema.js';
 
 /** Config of {@link createAvroFileSource}. */
 export interface AvroFileSourceConfig {
@@ -52,28 +54,42 @@ async function sniff(path: string): Promise<Buffer> {
   }
 }
 
+/** Most bytes a dead letter for a whole unreadable file carries (the rest is cut off). */
+const MAX_FILE_DEAD_LETTER_BYTES = 16 << 20;
+
 async function* ocfRecords(path: string, start: number, chunkSize: number | undefined, readers: Set<OcfFileReader>): AsyncGenerator<SourceRecord<Packet>> {
-  const reader = await OcfFileReader.open(path, chunkSize === undefined ? {} : { chunkSize });
+  let reader: OcfFileReader;
+  let writer: ReturnType<typeof ocfWriterSchema>;
+  try {
+    reader = await OcfFileReader.open(path, chunkSize === undefined ? {} : { chunkSize });
+  } catch (err) {
+    if (!isDataError(err) || start > 0) throw err;
+    yield await wholeFileFailed(path, err);
+    return;
+  }
   readers.add(reader);
   try {
-    const { schema, builtIn } = ocfWriterSchema(reader.header);
-    for await (const { index, body } of reader.records(skipperFor(schema.type))) {
-      if (index < start) continue;
-      const bytes = ownedCopy(body);
-      const position = { partition: path, offset: index };
-      if (builtIn) {
-        const eventTime = peekEventTime(schema.survey, schema.type, bytes);
-        yield { value: { kind: 'raw', bytes, writerSchema: schema.name }, position, bytes, ...(eventTime === undefined ? {} : { eventTime }) };
-      } else {
-        let alert: Record<string, unknown>;
-        try {
-          alert = decodeBody(schema.type, bytes);
-        } catch (err) {
-          throw new AlertflowError((err as AlertflowError).code ?? 'ERR_AVRO_DECODE', `${path} record ${index}: ${(err as Error).message}`, { path, record: index }, { cause: err });
-        }
-        const eventTime = alertEventTime(schema.survey, alert);
-        yield { value: toDecodedAlert(schema, alert), position, bytes, ...(eventTime === undefined ? {} : { eventTime }) };
+    try {
+      writer = ocfWriterSchema(reader.header);
+    } catch (err) {
+      if (!isDataError(err) || start > 0) throw err;
+      yield await wholeFileFailed(path, err);
+      return;
+    }
+    const { schema, builtIn } = writer;
+    const skip = skipperFor(schema.type);
+    for await (const item of reader.blocksOrDamage()) {
+      if ('kind' in item) {
+        if (item.index >= start) yield failedRecord(path, item.index, located(path, item.index, item.error), item.bytes);
+        continue;
       }
+      const { bodies, error, rest } = splitBlockPartly(item, skip);
+      for (let i = 0; i < bodies.length; i++) {
+        const index = item.firstIndex + i;
+        if (index >= start) yield recordOf(path, index, ownedCopy(bodies[i]!), schema, builtIn);
+      }
+      const index = item.firstIndex + bodies.length;
+      if (error && index >= start) yield failedRecord(path, index, located(path, index, error), ownedCopy(rest!));
     }
   } finally {
     readers.delete(reader);
@@ -81,14 +97,64 @@ async function* ocfRecords(path: string, start: number, chunkSize: number | unde
   }
 }
 
-const DATA_ERRORS = new Set(['ERR_OCF_HEADER', 'ERR_OCF_SYNC', 'ERR_OCF_CODEC', 'ERR_AVRO_TRUNCATED', 'ERR_AVRO_DECODE', 'ERR_AVRO_TRAILING_BYTES', 'ERR_FORMAT_UNKNOWN']);
+/** One record: raw (decoded later, maybe in a worker) for built-in schemas, else decoded here. */
+function recordOf(path: string, index: number, bytes: Uint8Array, schema: AlertSchema, builtIn: boolean): SourceRecord<Packet> {
+  const position = { partition: path, offset: index };
+  if (builtIn) {
+    const eventTime = peekEventTime(schema.survey, schema.type, bytes);
+    return { value: { kind: 'raw', bytes, writerSchema: schema.name }, position, bytes, ...(eventTime === undefined ? {} : { eventTime }) };
+  }
+  let alert: Record<string, unknown>;
+  try {
+    alert = decodeBody(schema.type, bytes);
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    return failedRecord(path, index, located(path, index, err), bytes);
+  }
+  const eventTime = alertEventTime(schema.survey, alert);
+  return { value: toDecodedAlert(schema, alert), position, bytes, ...(eventTime === undefined ? {} : { eventTime }) };
+}
+
+function located(path: string, index: number, err: AlertflowError): AlertflowError {
+  return new AlertflowError(err.code, `${path} record ${index}: ${err.message}`, { ...err.details, path, record: index }, { cause: err });
+}
+
+/** A file whose header or writer schema is unreadable: one dead letter with (the start of) its bytes. */
+async function wholeFileFailed(path: string, err: AlertflowError): Promise<SourceRecord<Packet>> {
+  let bytes: Uint8Array = new Uint8Array(0);
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min((await fh.stat()).size, MAX_FILE_DEAD_LETTER_BYTES));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      bytes = buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // unreadable as well: the dead letter goes out without bytes
+  }
+  return failedRecord(path, 0, err, bytes);
+}
+
+const DATA_ERRORS = new Set([
+  'ERR_OCF_HEADER',
+  'ERR_OCF_SYNC',
+  'ERR_OCF_CODEC',
+  'ERR_AVRO_TRUNCATED',
+  'ERR_AVRO_DECODE',
+  'ERR_AVRO_TRAILING_BYTES',
+  'ERR_FORMAT_UNKNOWN',
+  'ERR_SCHEMA_INVALID',
+  'ERR_SCHEMA_UNKNOWN',
+]);
 
 function isDataError(err: unknown): err is AlertflowError {
   return err instanceof AlertflowError && DATA_ERRORS.has(err.code);
 }
 
-function failedRecord(path: string, offset: number, err: AlertflowError): SourceRecord<Packet> {
-  return { value: { kind: 'raw', bytes: new Uint8Array(0) }, position: { partition: path, offset }, error: toErrorData(err) };
+function failedRecord(path: string, offset: number, err: AlertflowError, bytes: Uint8Array = new Uint8Array(0)): SourceRecord<Packet> {
+  return { value: { kind: 'raw', bytes }, position: { partition: path, offset }, bytes, error: toErrorData(err) };
 }
 
 /**
@@ -141,8 +207,8 @@ export function createAvroFileSource(config: AvroFileSourceConfig): Source<Packe
             }
           }
         } catch (err) {
-          // Bad data (corrupt or truncated file, not Avro at all) is a dead letter, not a
-          // crash: the rest of this file cannot be framed, so the source moves on.
+          // Damage inside a file is reported record by record above; what still lands
+          // here is data that cannot be framed at all: a dead letter, and on to the next file.
           if (!isDataError(err)) throw err;
           batch.push(failedRecord(path, nextOffset, err));
         }

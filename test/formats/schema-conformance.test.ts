@@ -14,10 +14,10 @@ test('Rabin fingerprint matches the Avro spec test vectors', () => {
 });
 
 test('built-in schemas carry the expected names, surveys and ids', () => {
-  assert.deepEqual([...BUILT_IN_SCHEMA_NAMES], ['lsst.v9_0', 'lsst.v10_0', 'lsst.v11_0', 'ztf 4.02', 'rapid.v00_02']);
+  assert.deepEqual([...BUILT_IN_SCHEMA_NAMES], ['lsst.v7_0', 'lsst.v7_1', 'lsst.v7_2', 'lsst.v7_3', 'lsst.v7_4', 'lsst.v8_0', 'lsst.v9_0', 'lsst.v10_0', 'lsst.v11_0', 'lsst.v11_1', 'ztf 4.02', 'rapid.v00_02']);
   const ids = BUILT_IN_SCHEMA_NAMES.map((n) => getBuiltInSchema(n)!.id);
-  assert.deepEqual(ids, [900, 1000, 1100, undefined, undefined]);
-  assert.deepEqual(BUILT_IN_SCHEMA_NAMES.map((n) => getBuiltInSchema(n)!.survey), ['lsst', 'lsst', 'lsst', 'ztf', 'roman']);
+  assert.deepEqual(ids, [700, 701, 702, 703, 704, 800, 900, 1000, 1100, 1101, undefined, undefined]);
+  assert.deepEqual(BUILT_IN_SCHEMA_NAMES.map((n) => getBuiltInSchema(n)!.survey), [...Array(10).fill('lsst'), 'ztf', 'roman']);
 });
 
 test('built-in schema JSON is self-contained and reproduces the same canonical form', () => {

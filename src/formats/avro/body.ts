@@ -5,6 +5,7 @@
 import type avro from 'avsc';
 import { AlertflowError } from '../../errors.js';
 import { asBuffer } from './bytes.js';
+import { skipperFor } from './skip.js';
 
 /**
  * Decodes one value that must use up all of `bytes`.
@@ -15,6 +16,7 @@ import { asBuffer } from './bytes.js';
  */
 export function decodeBody<T = unknown>(type: avro.Type, bytes: Uint8Array): T {
   const buf = asBuffer(bytes);
+  checkFraming(type, buf);
   let res: { value: unknown; offset: number };
   try {
     res = type.decode(buf, 0);
@@ -29,6 +31,20 @@ export function decodeBody<T = unknown>(type: avro.Type, bytes: Uint8Array): T {
     });
   }
   return res.value as T;
+}
+
+/**
+ * Walks the body with the safe skipper before avsc decodes it: avsc reads
+ * as many array items as a (corrupt) count says, which can mean billions of
+ * records read past the end of the buffer. Decoding is only started on a
+ * body whose counts and lengths fit in it.
+ */
+function checkFraming(type: avro.Type, buf: Buffer): void {
+  const end = skipperFor(type)(buf, 0);
+  if (end > buf.length) throw new AlertflowError('ERR_AVRO_TRUNCATED', 'Avro body ends before the record does', { length: buf.length });
+  if (end !== buf.length) {
+    throw new AlertflowError('ERR_AVRO_TRAILING_BYTES', `Avro body has ${buf.length - end} bytes after the record`, { consumed: end, length: buf.length });
+  }
 }
 
 /**

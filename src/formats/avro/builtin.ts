@@ -1,14 +1,22 @@
 /**
- * The schemas alertflow ships: Rubin lsst.v9_0–v11_0, ZTF 4.02 and Roman
- * rapid.v00_02. Types are built on first use and cached.
+ * The schemas alertflow ships: every published Rubin schema from lsst.v7_0
+ * to lsst.v11_1, ZTF 4.02 and Roman rapid.v00_02. Types are built on first
+ * use and cached. Rubin wire ids are major×100+minor, as Rubin assigns them.
  */
 import { AlertflowError } from '../../errors.js';
 import type { AlertSchema, SchemaResolver } from './alert-schema.js';
 import { createAlertSchema, typeFingerprint } from './alert-schema.js';
 import { typeFromSchemas } from './load.js';
+import { lsstV7_0Schemas } from './schemas/lsst-v7-0.js';
+import { lsstV7_1Schemas } from './schemas/lsst-v7-1.js';
+import { lsstV7_2Schemas } from './schemas/lsst-v7-2.js';
+import { lsstV7_3Schemas } from './schemas/lsst-v7-3.js';
+import { lsstV7_4Schemas } from './schemas/lsst-v7-4.js';
+import { lsstV8_0Schemas } from './schemas/lsst-v8-0.js';
 import { lsstV9Schemas } from './schemas/lsst-v9.js';
 import { lsstV10Schemas } from './schemas/lsst-v10.js';
 import { lsstV11Schemas } from './schemas/lsst-v11.js';
+import { lsstV11_1Schemas } from './schemas/lsst-v11-1.js';
 import { ztf402Schemas } from './schemas/ztf-4-02.js';
 import { rapidV0002Schemas } from './schemas/rapid-v00-02.js';
 import type { AvroSchemaJson } from './schemas/schema-json.js';
@@ -19,9 +27,16 @@ interface Entry {
 }
 
 const ENTRIES: Record<string, Entry> = {
+  'lsst.v7_0': { docs: lsstV7_0Schemas, id: 700 },
+  'lsst.v7_1': { docs: lsstV7_1Schemas, id: 701 },
+  'lsst.v7_2': { docs: lsstV7_2Schemas, id: 702 },
+  'lsst.v7_3': { docs: lsstV7_3Schemas, id: 703 },
+  'lsst.v7_4': { docs: lsstV7_4Schemas, id: 704 },
+  'lsst.v8_0': { docs: lsstV8_0Schemas, id: 800 },
   'lsst.v9_0': { docs: lsstV9Schemas, id: 900 },
   'lsst.v10_0': { docs: lsstV10Schemas, id: 1000 },
   'lsst.v11_0': { docs: lsstV11Schemas, id: 1100 },
+  'lsst.v11_1': { docs: lsstV11_1Schemas, id: 1101 },
   'ztf 4.02': { docs: ztf402Schemas },
   'rapid.v00_02': { docs: rapidV0002Schemas },
 };

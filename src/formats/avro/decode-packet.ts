@@ -4,11 +4,12 @@
  */
 import { AlertflowError } from '../../errors.js';
 import type { DecodedAlert, RawPacket } from '../types.js';
-import { createAlertSchema, typeFingerprint, type AlertSchema, type SchemaResolver } from './alert-schema.js';
+import { typeFingerprint, type AlertSchema, type SchemaResolver } from './alert-schema.js';
 import { decodeBody } from './body.js';
 import { builtInByFingerprint } from './builtin.js';
 import { ownedCopy } from './bytes.js';
-import { typeFromSchemas } from './load.js';
+import { createWriterSchema } from './detect.js';
+import { writerTypeFromSchemas } from './load.js';
 import { splitBlock } from './ocf/blocks.js';
 import { isOcf, type OcfHeader } from './ocf/header.js';
 import { readOcfBuffer } from './ocf/read-buffer.js';
@@ -37,16 +38,17 @@ export function toDecodedAlert(schema: AlertSchema, value: Record<string, unknow
 
 /**
  * The writer schema of a container header: the built-in schema when the
- * canonical fingerprints match (`builtIn` true), else one built from the header.
+ * canonical fingerprints match (`builtIn` true), else one built from the
+ * header (field defaults ignored, survey and version recognised by structure).
  *
  * @example
  * const { schema, builtIn } = ocfWriterSchema(reader.header);
  */
 export function ocfWriterSchema(header: OcfHeader): { schema: AlertSchema; builtIn: boolean } {
-  const type = typeFromSchemas(header.schemaJson);
+  const type = writerTypeFromSchemas(header.schemaJson);
   const known = builtInByFingerprint(typeFingerprint(type));
   if (known) return { schema: known, builtIn: true };
-  return { schema: createAlertSchema(type, { json: header.schemaJson }), builtIn: false };
+  return { schema: createWriterSchema(type, { json: header.schemaJson }), builtIn: false };
 }
 
 /**

@@ -46,7 +46,9 @@ export function typeFromSchemas(schemas: readonly AvroSchemaJson[] | AvroSchemaJ
       }
     }
     if (next.length === pending.length) {
-      throw new AlertflowError('ERR_SCHEMA_INVALID', `cannot build schema: ${(lastError as Error)?.message}`, {
+      // avsc reports malformed JSON (e.g. from a corrupt file header) as internal TypeErrors; say what it means instead.
+      const reason = lastError instanceof TypeError ? 'malformed schema JSON' : (lastError as Error)?.message;
+      throw new AlertflowError('ERR_SCHEMA_INVALID', `cannot build schema: ${reason}`, {
         unresolved: next.map(schemaFullName),
       }, { cause: lastError });
     }
@@ -60,6 +62,41 @@ export function typeFromSchemas(schemas: readonly AvroSchemaJson[] | AvroSchemaJ
 }
 
 /**
+ * A deep copy of schema JSON without field defaults. A writer schema's
+ * defaults play no part in decoding (only a reader's do, when it resolves
+ * a missing field), and real writer schemas carry defaults avsc refuses:
+ * ZTF 3.x declares `["float","null"]` with default null and `["null","int"]`
+ * with default 0.
+ *
+ * @example
+ * withoutFieldDefaults({ type: 'record', name: 'r', fields: [{ name: 'x', type: ['float', 'null'], default: null }] });
+ */
+export function withoutFieldDefaults<T>(schema: T): T {
+  const strip = (v: unknown, isField: boolean): unknown => {
+    if (Array.isArray(v)) return v.map((x) => strip(x, false));
+    if (!v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (isField && k === 'default') continue;
+      out[k] = k === 'fields' && Array.isArray(x) ? x.map((f) => strip(f, true)) : strip(x, false);
+    }
+    return out;
+  };
+  return strip(schema, false) as T;
+}
+
+/**
+ * Builds the type of a writer schema (from a container header, a registry or
+ * a schema folder): like {@link typeFromSchemas}, with field defaults left out.
+ *
+ * @example
+ * const type = writerTypeFromSchemas(header.schemaJson);
+ */
+export function writerTypeFromSchemas(schemas: readonly AvroSchemaJson[] | AvroSchemaJson, top?: string): avro.Type {
+  return typeFromSchemas(withoutFieldDefaults(schemas), top);
+}
+
+/**
  * Longs written inline with a logical type (`{"type": "long", "logicalType":
  * "timestamp-micros"}`) bypass the registry; they must decode to bigint too.
  */
@@ -68,17 +105,18 @@ function exactLongs(schema: avro.Schema): avro.Type | undefined {
 }
 
 /**
- * Parses schema text (JSON) and builds its type.
+ * Parses schema text (JSON) and builds its type; `writer` leaves field
+ * defaults out (see {@link writerTypeFromSchemas}).
  *
  * @example
  * const type = typeFromSchemaText('{"type":"record","name":"x","fields":[]}');
  */
-export function typeFromSchemaText(text: string): avro.Type {
+export function typeFromSchemaText(text: string, opts: { writer?: boolean } = {}): avro.Type {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new AlertflowError('ERR_SCHEMA_INVALID', 'schema is not valid JSON', {}, { cause: err });
   }
-  return typeFromSchemas(json as AvroSchemaJson);
+  return opts.writer ? writerTypeFromSchemas(json as AvroSchemaJson) : typeFromSchemas(json as AvroSchemaJson);
 }

@@ -1,12 +1,11 @@
 /**
  * Schema-compiled skippers: find where an encoded value ends without
- * decoding it. Used to split Object Container File blocks into per-record
+ * decoding it, safely on corrupt data. Used to split Object Container File blocks into per-record
  * bodies (decoded later, maybe in a worker) and to peek at one field cheaply.
  */
 import type avro from 'avsc';
 import { AlertflowError } from '../../errors.js';
 import { readVarint } from './varint.js';
-import { Tap, type AvscTap } from './avsc-tap.js';
 
 /** Returns the position just after the value that starts at `pos` (may exceed buf.length when truncated). */
 export type Skipper = (buf: Uint8Array, pos: number) => number;
@@ -24,6 +23,17 @@ function skipVarint(buf: Uint8Array, pos: number): number {
   return pos + 1;
 }
 
+function corrupt(message: string, pos: number): AlertflowError {
+  return new AlertflowError('ERR_AVRO_DECODE', `corrupt Avro data: ${message}`, { offset: pos });
+}
+
+/** A length or block size: negative ones would move backwards (and loop forever) on corrupt data. */
+function length(buf: Uint8Array, pos: number): [number, number] {
+  const r = varint(buf, pos);
+  if (r[0] < 0) throw corrupt(`negative length ${r[0]}`, pos);
+  return r;
+}
+
 function skipBlocks(item: Skipper, isMap: boolean): Skipper {
   return (buf, pos) => {
     for (;;) {
@@ -32,17 +42,21 @@ function skipBlocks(item: Skipper, isMap: boolean): Skipper {
       if (count === 0 || pos > buf.length) return pos;
       if (count < 0) {
         let size: number;
-        [size, pos] = varint(buf, pos);
+        [size, pos] = length(buf, pos);
         pos += size;
         continue;
       }
+      // Bounded by the buffer, not by the count: a corrupt count can be 2^60.
       for (let i = 0; i < count && pos <= buf.length; i++) {
+        const start = pos;
         if (isMap) {
           let len: number;
-          [len, pos] = varint(buf, pos);
+          [len, pos] = length(buf, pos);
           pos += len;
         }
         pos = item(buf, pos);
+        // Items that take no bytes (e.g. null) take none for the rest of the count too.
+        if (pos === start) break;
       }
     }
   };
@@ -65,7 +79,7 @@ function compile(schema: Json, names: Map<string, Skipper>): Skipper {
       case 'bytes':
       case 'string':
         return (b, p) => {
-          const [len, q] = varint(b, p);
+          const [len, q] = length(b, p);
           return q + len;
         };
       default: {
@@ -85,7 +99,7 @@ function compile(schema: Json, names: Map<string, Skipper>): Skipper {
       const branch = branches[idx];
       if (!branch) {
         if (q > b.length) return q;
-        throw new AlertflowError('ERR_AVRO_DECODE', `union index ${idx} out of range`);
+        throw corrupt(`union index ${idx} out of range`, p);
       }
       return branch(b, q);
     };
@@ -125,9 +139,11 @@ function compile(schema: Json, names: Map<string, Skipper>): Skipper {
 const cache = new WeakMap<avro.Type, Skipper>();
 
 /**
- * A skipper for values of `type` (cached per type). It runs avsc's own
- * schema-compiled skip code, which allocates nothing per field: splitting a
- * block costs a fraction of decoding it.
+ * A skipper for values of `type` (cached per type), compiled from the
+ * schema. It never trusts the data: counts, lengths and union indexes from
+ * corrupt bytes give ERR_AVRO_DECODE or a position past the end, never an
+ * endless loop or an untyped error. A body it frames can then be decoded
+ * by avsc without risk (avsc itself loops as long as a corrupt count says).
  *
  * @example
  * const end = skipperFor(type)(block, start);
@@ -135,12 +151,7 @@ const cache = new WeakMap<avro.Type, Skipper>();
 export function skipperFor(type: avro.Type): Skipper {
   let s = cache.get(type);
   if (!s) {
-    const skip = (type as unknown as { _skip(tap: AvscTap): void })._skip.bind(type);
-    s = (buf, pos) => {
-      const tap = new Tap(buf, pos);
-      skip(tap);
-      return tap.pos;
-    };
+    s = compile(type.schema() as Json, new Map());
     cache.set(type, s);
   }
   return s;

@@ -2,10 +2,12 @@
  * Zig-zag varints as plain numbers, for the structural parts of Avro data
  * (block counts, sizes, lengths, union indexes) where 2^53 is plenty.
  */
+import { AlertflowError } from '../../errors.js';
 
 /**
  * Reads a zig-zag varint at `pos`. Returns `[value, nextPos]`, or undefined
- * when the buffer ends inside the varint.
+ * when the buffer ends inside the varint. Throws ERR_AVRO_DECODE on a varint
+ * longer than 10 bytes (corrupt data).
  *
  * @example
  * readVarint(Buffer.from([0x02]), 0); // [1, 1]
@@ -20,7 +22,7 @@ export function readVarint(buf: Uint8Array, pos: number): [number, number] | und
     if ((b & 0x80) === 0) return [n % 2 === 0 ? n / 2 : -(n + 1) / 2, pos];
     mul *= 128;
   }
-  throw new RangeError('varint longer than 10 bytes');
+  throw new AlertflowError('ERR_AVRO_DECODE', 'corrupt varint (longer than 10 bytes)', { offset: pos - 10 });
 }
 
 /**

@@ -88,3 +88,47 @@ export function splitBlock(block: OcfBlock, skip: Skipper): Buffer[] {
   }
   return out;
 }
+
+/** Result of {@link splitBlockPartly}. */
+export interface PartialSplit {
+  /** Bodies of the records that could be framed, in order. */
+  bodies: Buffer[];
+  /** Why the rest could not be framed, if it could not. */
+  error?: AlertflowError;
+  /** The bytes from the first record that could not be framed to the end of the block. */
+  rest?: Buffer;
+}
+
+/**
+ * {@link splitBlock} that keeps what it could frame: on corrupt data it
+ * returns the records before the damage and the damaged rest, instead of
+ * throwing the block away (a block count that lies, a corrupt record).
+ *
+ * @example
+ * const { bodies, error, rest } = splitBlockPartly(block, skipperFor(type));
+ */
+export function splitBlockPartly(block: OcfBlock, skip: Skipper): PartialSplit {
+  const bodies: Buffer[] = [];
+  const data = block.data;
+  let pos = 0;
+  const failAt = (error: AlertflowError): PartialSplit => ({ bodies, error, rest: data.subarray(pos) });
+  for (let i = 0; i < block.count; i++) {
+    const record = block.firstIndex + i;
+    let end: number;
+    try {
+      end = skip(data, pos);
+    } catch (err) {
+      if (!(err instanceof AlertflowError)) throw err;
+      return failAt(new AlertflowError(err.code, `record ${record}: ${err.message}`, { ...err.details, record }, { cause: err }));
+    }
+    if (end > data.length) {
+      return failAt(new AlertflowError('ERR_AVRO_TRUNCATED', `block ends inside record ${record} (block count ${block.count} may be wrong)`, { record }));
+    }
+    bodies.push(data.subarray(pos, end));
+    pos = end;
+  }
+  if (pos !== data.length) {
+    return failAt(new AlertflowError('ERR_AVRO_TRAILING_BYTES', `block has ${data.length - pos} bytes after its ${block.count} records`, { firstRecord: block.firstIndex }));
+  }
+  return { bodies };
+}

@@ -6,9 +6,21 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { AlertflowError } from '../../../errors.js';
 import { blockExtent, locateBlock, splitBlock, type OcfBlock } from './blocks.js';
+import { SYNC_SIZE } from './header.js';
 import { getCodec, type OcfCodec } from './codecs.js';
 import { parseOcfHeader, type OcfHeader } from './header.js';
 import type { Skipper } from '../skip.js';
+
+/** A stretch of a file that could not be read as a block, up to the next sync marker (or the end). */
+export interface OcfDamage {
+  kind: 'damage';
+  /** Why the block there could not be read (ERR_OCF_SYNC, ERR_AVRO_TRUNCATED, ERR_AVRO_DECODE, …). */
+  error: AlertflowError;
+  /** The damaged bytes, up to and including the sync marker the reader resumed after. */
+  bytes: Buffer;
+  /** Record index the damage takes (one index for the whole stretch). */
+  index: number;
+}
 
 /** Options of {@link OcfFileReader.open}. */
 export interface OcfFileReaderOptions {
@@ -115,6 +127,57 @@ export class OcfFileReader {
       const block: OcfBlock = { count: raw.count, firstIndex: this.index, data: this.codec.decompress(raw.data) };
       this.index += raw.count;
       yield block;
+    }
+  }
+
+  /**
+   * Like {@link blocks}, but a block that cannot be read (bad sync marker,
+   * corrupt header or compression, a size past the end) does not end the
+   * file: it is reported as {@link OcfDamage} and reading resumes after the
+   * next sync marker, so the good blocks after it are still read.
+   *
+   * @example
+   * for await (const b of reader.blocksOrDamage()) if ('kind' in b) deadLetter(b.bytes);
+   */
+  async *blocksOrDamage(): AsyncGenerator<OcfBlock | OcfDamage> {
+    for (;;) {
+      if (this.pos >= this.buf.length && !(await this.more(0))) return;
+      let error: AlertflowError | undefined;
+      try {
+        const raw = locateBlock(this.buf, this.pos, this.header.sync);
+        if (raw) {
+          const block: OcfBlock = { count: raw.count, firstIndex: this.index, data: this.codec.decompress(raw.data) };
+          this.pos = raw.next;
+          this.index += raw.count;
+          yield block;
+          continue;
+        }
+        const have = this.buf.length - this.pos;
+        const need = blockExtent(this.buf, this.pos) ?? have + 1;
+        if (await this.more(need - have)) continue;
+        error = new AlertflowError('ERR_AVRO_TRUNCATED', `${this.path} ends inside a block`, { path: this.path, record: this.index });
+      } catch (err) {
+        if (!(err instanceof AlertflowError)) throw err;
+        error = err;
+      }
+      const at = await this.findSync();
+      const end = at < 0 ? this.buf.length : at + SYNC_SIZE;
+      const damage: OcfDamage = { kind: 'damage', error, bytes: Buffer.from(this.buf.subarray(this.pos, end)), index: this.index };
+      this.pos = end;
+      this.index += 1;
+      yield damage;
+    }
+  }
+
+  /** Offset in `buf` of the next sync marker after `pos`, reading on as needed; -1 when the file has none. */
+  private async findSync(): Promise<number> {
+    let from = 1;
+    for (;;) {
+      const at = this.buf.indexOf(this.header.sync, this.pos + from);
+      if (at >= 0) return at;
+      // more() keeps the bytes from pos on and rebases pos to 0; a marker may straddle the old end.
+      from = Math.max(1, this.buf.length - this.pos - SYNC_SIZE + 1);
+      if (!(await this.more(0))) return -1;
     }
   }
 

@@ -10,8 +10,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlertflowError } from '../../../errors.js';
-import { cachingResolver, createAlertSchema, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
-import { typeFromSchemas } from '../load.js';
+import { cachingResolver, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
+import { createWriterSchema } from '../detect.js';
+import { writerTypeFromSchemas } from '../load.js';
 import type { AvroSchemaJson } from '../schemas/schema-json.js';
 
 async function readJson(path: string): Promise<unknown | undefined> {
@@ -45,7 +46,7 @@ export async function loadSchemaFolder(folder: string, id?: number): Promise<Ale
   }
   if (names.length === 0) return undefined;
   const docs = (await Promise.all(names.map((n) => readJson(join(folder, n))))) as AvroSchemaJson[];
-  return createAlertSchema(typeFromSchemas(docs), id === undefined ? {} : { id });
+  return createWriterSchema(writerTypeFromSchemas(docs), id === undefined ? {} : { id });
 }
 
 async function load(dir: string, id: number): Promise<AlertSchema> {
@@ -54,7 +55,7 @@ async function load(dir: string, id: number): Promise<AlertSchema> {
     if (json !== undefined) {
       const docs = (Array.isArray(json) ? json : [json]) as AvroSchemaJson[];
       const top = docs[docs.length - 1];
-      return createAlertSchema(typeFromSchemas(docs), { id, ...(Array.isArray(json) || !top ? {} : { json: top }) });
+      return createWriterSchema(writerTypeFromSchemas(docs), { id, ...(Array.isArray(json) || !top ? {} : { json: top }) });
     }
   }
   const folder = await loadSchemaFolder(join(dir, `${Math.floor(id / 100)}.${id % 100}`), id);

@@ -4,7 +4,8 @@
  * cached per id for the life of the resolver.
  */
 import { AlertflowError } from '../../../errors.js';
-import { cachingResolver, createAlertSchema, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
+import { cachingResolver, type AlertSchema, type SchemaResolver } from '../alert-schema.js';
+import { createWriterSchema } from '../detect.js';
 import { typeFromSchemaText } from '../load.js';
 
 /** Options of {@link registryResolver}. */
@@ -39,7 +40,7 @@ async function fetchSchema(base: string, id: number, timeoutMs: number): Promise
   }
   const text = (body as { schema?: unknown } | null)?.schema;
   if (typeof text !== 'string') throw new AlertflowError('ERR_SCHEMA_INVALID', `registry answer for id ${id} has no "schema" string`, { url, schemaId: id });
-  return createAlertSchema(typeFromSchemaText(text), { id, json: JSON.parse(text) as object });
+  return createWriterSchema(typeFromSchemaText(text, { writer: true }), { id, json: JSON.parse(text) as object });
 }
 
 /**
