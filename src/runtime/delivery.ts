@@ -152,5 +152,6 @@ export class DeliveryTracker {
  */
 export function deriveToken(parents: DeliveryToken[], refs: number): DeliveryToken {
   if (parents.length === 0) throw new Error('a derived delivery token needs at least one parent');
-  return { tracker: parents[0].tracker, position: parents[0].position, t0: parents[0].t0, refs, parents };
+  // bytes 0: the parents already count theirs against the in-flight byte limit.
+  return { tracker: parents[0].tracker, position: parents[0].position, t0: parents[0].t0, bytes: 0, refs, parents };
 }
