@@ -192,7 +192,8 @@ function branchByte(i: number): number {
 }
 
 function unionSwitch(cases: string[]): string {
-  return `switch (buf[p++]) { ${cases.join(' ')} default: bad(p > end ? 'truncated' : 'union branch out of range'); }`;
+  // One byte is the canonical index; a longer (non-canonical) varint is legal Avro and avsc reads it, so do we.
+  return `switch (buf[p] < 0x80 ? buf[p++] : 2 * readInt()) { ${cases.join(' ')} default: bad(p > end ? 'truncated' : 'union branch out of range'); }`;
 }
 
 function selKey(sel: true | FieldSelection): string {
