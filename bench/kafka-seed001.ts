@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricsSnapshot } from '../src/runtime/metrics.js';
+import { cutoutVolume, fileSystemFloor, type CutoutVolume } from './kafka-seed001-limits.js';
 import { repoRoot } from './lib/paths.js';
 import { runPeer } from './lib/python.js';
 
@@ -27,6 +28,8 @@ export interface Seed001Pass {
   /** diaSourceIds of the rows, to check that every mode wrote the same. */
   ids: string[];
   metrics?: MetricsSnapshot;
+  /** Cutout files the pass wrote (for the file-system floor). */
+  cutouts?: CutoutVolume;
   extra?: Record<string, unknown>;
 }
 
@@ -89,7 +92,7 @@ export function alertflowMode(name: string, brokers: string, topic: string, thre
         const { seconds } = await runChild(process.execPath, args, timeoutMs);
         const { metrics } = JSON.parse(readFileSync(metricsFile, 'utf8')) as { metrics: MetricsSnapshot };
         const stream = metrics.elapsedSeconds - (metrics.firstRecordSeconds ?? 0);
-        return { seconds, streamSeconds: stream, count: metrics.recordsIn, kept: metrics.recordsOut, peakRssMb: metrics.peakRssMb, ids: rowIds(join(out, 'consumer')), metrics };
+        return { seconds, streamSeconds: stream, count: metrics.recordsIn, kept: metrics.recordsOut, peakRssMb: metrics.peakRssMb, ids: rowIds(join(out, 'consumer')), metrics, cutouts: cutoutVolume(join(out, 'consumer', 'cutouts')) };
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
@@ -165,6 +168,8 @@ export async function compareSeed001(
   const notes: string[] = [];
   const passes = new Map<string, Seed001Pass[]>(modes.map((m) => [m.name, []]));
   const failed = new Map<string, string>();
+  const floor: number[] = [];
+  let volume: CutoutVolume | undefined;
   for (let lap = 1; lap <= repeat; lap++) {
     for (const mode of modes) {
       if (failed.has(mode.name)) continue;
@@ -172,12 +177,28 @@ export async function compareSeed001(
         const p = await mode.pass(`bench-${mode.name}-${stamp}-${lap}`);
         if (p.count !== expected) throw new Error(`read ${p.count} of ${expected} records`);
         passes.get(mode.name)!.push(p);
+        volume = p.cutouts ?? volume;
         log(`kafka seed001 round ${lap}/${repeat}: ${mode.name} ${p.seconds.toFixed(2)} s, ${p.kept} rows, peak RSS ${p.peakRssMb ?? '?'} MiB`);
       } catch (err) {
         failed.set(mode.name, (err as Error).message);
         log(`kafka seed001: ${mode.name} failed: ${(err as Error).message}`);
       }
     }
+    if (volume) {
+      floor.push(fileSystemFloor(volume));
+      log(`kafka seed001 round ${lap}/${repeat}: file-system floor ${floor[floor.length - 1]!.toFixed(2)} s for ${volume.files} files`);
+    }
+  }
+  if (volume && floor.length > 0) {
+    const seconds = median(floor);
+    results['seed001-fs-floor'] = {
+      describe: 'the cutout files alone: as many files of the same total size as a consumer pass wrote, temp name then rename, one synchronous loop, fresh folder in the same tmpdir (the physical limit of a consumer that makes 3 files per passing alert); once per round',
+      runs: floor.map((x) => Math.round(x * 1000) / 1000),
+      files: volume.files,
+      bytes: volume.bytes,
+      seconds,
+      alertsPerSecond: Math.round(expected / seconds),
+    };
   }
   let reference: { name: string; ids: string[] } | undefined;
   for (const mode of modes) {
@@ -214,7 +235,9 @@ export async function compareSeed001(
       ratios[`${mode.name}/seed001-python${suffix}`] = ratio(rate(mode.name, key), rate('seed001-python', key));
       ratios[`${mode.name}/kcat${suffix}`] = ratio(rate(mode.name, key), kcat?.[key]);
     }
+    ratios[`${mode.name}/seed001-fs-floor`] = ratio(rate(mode.name, 'alertsPerSecond'), rate('seed001-fs-floor', 'alertsPerSecond'));
   }
+  ratios['seed001-python/seed001-fs-floor'] = ratio(rate('seed001-python', 'alertsPerSecond'), rate('seed001-fs-floor', 'alertsPerSecond'));
   ratios['seed001-threads2/seed001-threads0'] = ratio(rate('seed001-threads2', 'alertsPerSecond'), rate('seed001-threads0', 'alertsPerSecond'));
   if (reference && notes.length === 0) notes.push(`Every seed-001 mode wrote the same ${reference.ids.length} rows (diaSourceIds compared).`);
   return { results, ratios, notes };

@@ -21,6 +21,7 @@ import { officialSchemaDir } from './lib/paths.js';
 import { pythonMissing, runPeer } from './lib/python.js';
 import { countingSink } from './lib/sinks.js';
 import { alertflowMode, compareSeed001, pythonSeed001Mode } from './kafka-seed001.js';
+import { latencyUnderLoad } from './kafka-seed001-limits.js';
 import { ratio, round, since, throughput } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
 
@@ -323,6 +324,20 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
     Object.assign(results, seed001.results);
     Object.assign(ratios, seed001.ratios);
     notes.push(...seed001.notes);
+    // Latency below capacity: the same consumer live, fed at half the streaming rate it just reached.
+    const capacity = (results['seed001-threads0'] as { streamAlertsPerSecond?: number } | undefined)?.streamAlertsPerSecond;
+    if (capacity) {
+      try {
+        const rate = Math.max(1, Math.round(capacity / 2));
+        log(`kafka seed001: latency at ${rate} alerts/s (half of ${capacity})`);
+        results['seed001-latency-50pct'] = {
+          describe: `alertflow run examples/antares-extendedness-consumer --threads 0, live (no --until-caught-up), while the night file is replayed into a fresh topic at half of seed001-threads0's streaming rate; latencyMs is source read → sink acknowledgement (rows and cutouts written) from the consumer's metrics`,
+          ...(await latencyUnderLoad(brokers, night.path, N, rate, o.partitions, timeoutMs)),
+        };
+      } catch (err) {
+        results['seed001-latency-50pct'] = { error: (err as Error).message };
+      }
+    }
     const kept = (results.graph as { kept?: number } | undefined)?.kept;
     const pyKept = (results['python-graph'] as { kept?: number } | undefined)?.kept;
     if (kept !== undefined && pyKept !== undefined && kept !== pyKept) notes.push(`The graph kept ${kept} alerts but the Python peer kept ${pyKept}: the filters disagree.`);

@@ -21,8 +21,10 @@ export interface KafkaSourceConfig {
   brokers: string;
   topic: string;
   groupId: string;
-  /** Most records per batch (default 500). */
+  /** Most records per batch (default 500), asked for while there is a backlog. */
   batchSize?: number;
+  /** Records asked for per call once caught up (default 16): what bounds latency when live. */
+  liveBatchSize?: number;
   /** Where a group with no committed offset starts: earliest (default true) or latest. */
   fromBeginning?: boolean;
   /** End the stream once every assigned partition has been read to its end (cron-style runs). */
@@ -80,6 +82,8 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
   const Kafka = await loadRdkafka();
   const { topic } = config;
   const batchSize = config.batchSize ?? 500;
+  const liveBatch = config.liveBatchSize ?? 16;
+  let want = liveBatch;
   const asPacket = (config.valueFormat ?? 'packet') === 'packet';
   const parts = new Map<number, PartitionState>();
   let assignedOnce = false;
@@ -196,7 +200,12 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
         clearTimeout(idleTimer);
         if (fatal) throw kafkaError(fatal, `Kafka consumer on ${topic} failed`, { topic });
         setPaused(false);
-        const msgs = await consumeBatch(batchSize);
+        const msgs = await consumeBatch(want);
+        // A call that got all it asked for means a backlog: ask for more next time. One
+        // that got fewer means we are live; ask for a few, since node-rdkafka's consume(n)
+        // keeps waiting while messages trickle in, and a live batch of 500 would hold its
+        // first records back for as long as the 500th takes to arrive.
+        want = msgs.length >= want ? Math.min(batchSize, want * 4) : Math.min(batchSize, liveBatch);
         if (msgs.length === 0) {
           if (config.untilCaughtUp && caughtUp()) return;
           continue;

@@ -46,6 +46,51 @@ export class LatencyHistogram {
   get max(): number {
     return this.maxSeen;
   }
+
+  /** Adds another histogram's counts to this one. */
+  merge(other: LatencyHistogram): this {
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
+    this.total += other.total;
+    this.sum += other.sum;
+    this.maxSeen = Math.max(this.maxSeen, other.maxSeen);
+    return this;
+  }
+}
+
+/**
+ * Latency of the recent past: the current and the previous `slotMs` slot
+ * (10 s by default), so a long run's figure shows how it is doing now,
+ * not the warm-up of its first seconds.
+ */
+export class RecentLatency {
+  private current = new LatencyHistogram();
+  private previous = new LatencyHistogram();
+  private slotStart = performance.now();
+
+  constructor(private readonly slotMs = 10_000) {}
+
+  private rotate(now: number): void {
+    if (now - this.slotStart < this.slotMs) return;
+    // A gap of more than one slot leaves nothing recent to keep.
+    this.previous = now - this.slotStart < 2 * this.slotMs ? this.current : new LatencyHistogram();
+    this.current = new LatencyHistogram();
+    this.slotStart = now - ((now - this.slotStart) % this.slotMs);
+  }
+
+  record(ms: number): void {
+    this.rotate(performance.now());
+    this.current.record(ms);
+  }
+
+  /** The last one to two slots as one histogram. */
+  window(): LatencyHistogram {
+    this.rotate(performance.now());
+    return new LatencyHistogram().merge(this.previous).merge(this.current);
+  }
+}
+
+function summary(h: LatencyHistogram): MetricsSnapshot['recentLatencyMs'] {
+  return { p50: round(h.quantile(0.5), 3), p99: round(h.quantile(0.99), 3), mean: round(h.mean, 3), max: round(h.max, 3), count: h.count };
 }
 
 /** Counts of one node. */
@@ -79,6 +124,8 @@ export interface MetricsSnapshot {
   deadLetters: number;
   throughputPerSecond: number;
   latencyMs: { p50: number; p99: number; mean: number; max: number; count: number };
+  /** The same over the last 10 to 20 seconds only. */
+  recentLatencyMs: { p50: number; p99: number; mean: number; max: number; count: number };
   consumerLag: number | null;
   inFlight: number;
   /** Bytes of the source records in flight. */
@@ -96,6 +143,7 @@ export interface MetricsSnapshot {
  */
 export class RunMetrics {
   readonly latency = new LatencyHistogram();
+  readonly recentLatency = new RecentLatency();
   private readonly steps = new Map<string, StepCounts>();
   private readonly startedAt = performance.now();
   private endedAt: number | undefined;
@@ -118,6 +166,12 @@ export class RunMetrics {
     return c;
   }
 
+  /** Records one source-read → sink-acknowledgement latency. */
+  recordLatency(ms: number): void {
+    this.latency.record(ms);
+    this.recentLatency.record(ms);
+  }
+
   /** Counts one record read from a source. */
   recordIn(): void {
     this.recordsIn++;
@@ -138,13 +192,8 @@ export class RunMetrics {
       recordsOut: this.recordsOut,
       deadLetters: this.deadLetters,
       throughputPerSecond: round(elapsed > 0 ? this.recordsIn / elapsed : 0, 1),
-      latencyMs: {
-        p50: round(this.latency.quantile(0.5), 3),
-        p99: round(this.latency.quantile(0.99), 3),
-        mean: round(this.latency.mean, 3),
-        max: round(this.latency.max, 3),
-        count: this.latency.count,
-      },
+      latencyMs: summary(this.latency),
+      recentLatencyMs: summary(this.recentLatency.window()),
       consumerLag: this.consumerLag,
       inFlight: this.inFlight,
       inFlightBytes: this.inFlightBytes,
@@ -173,6 +222,10 @@ export class RunMetrics {
       [`${g},quantile="0.99"`, s.latencyMs.p99],
     ]);
     lines.push(`alertflow_latency_ms_count{${g}} ${s.latencyMs.count}`);
+    metric('alertflow_recent_latency_ms', 'gauge', 'Latency from source read to sink acknowledgement over the last 10-20 s.', [
+      [`${g},quantile="0.5"`, s.recentLatencyMs.p50],
+      [`${g},quantile="0.99"`, s.recentLatencyMs.p99],
+    ]);
     const stepSamples = (field: keyof StepCounts): Array<[string, number]> => Object.entries(s.steps).map(([id, c]) => [`${g},step="${id}"`, c[field]]);
     metric('alertflow_step_in_total', 'counter', 'Records entering each node.', stepSamples('in'));
     metric('alertflow_step_out_total', 'counter', 'Records leaving each node.', stepSamples('out'));

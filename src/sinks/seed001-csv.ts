@@ -8,12 +8,13 @@
  * (after a crash, or a rerun over the same file) appends no duplicate rows and
  * reuses cutouts already written. One consumer per OUT directory.
  */
-import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AlertflowError } from '../errors.js';
 import { csvLine } from '../io/csv.js';
+import { createFileWriter, type FileToWrite } from '../io/file-writer.js';
 import type { Sink, SinkRecord } from '../runtime/types.js';
 import { CUTOUT_KINDS, SEED001_COLUMNS, csvFileName, cutoutFileName, cutoutKeyOfFile, dayOfCsvFile, plainFits, seed001Parts, utcDay, utcStamp, type CutoutKind, type Seed001Parts } from './seed001-row.js';
 
@@ -36,8 +37,6 @@ export interface Seed001CsvSinkConfig {
 const HEADER = csvLine(SEED001_COLUMNS);
 /** Open daily files kept at once; a daemon crossing midnight closes the oldest. */
 const MAX_OPEN = 4;
-/** Cutout files written at once. */
-const WRITE_CONCURRENCY = 16;
 const TEMP = /^\..+\.tmp$/;
 const DAY_MS = 86_400_000;
 
@@ -100,15 +99,6 @@ async function readIds(path: string, seen: Set<string>): Promise<void> {
   }
 }
 
-/** Runs `tasks` with at most `n` at a time. */
-async function limited(tasks: (() => Promise<void>)[], n: number): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) await tasks[next++]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
-}
-
 interface Pending {
   parts: Seed001Parts;
   day: string;
@@ -141,6 +131,8 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
   const handles = new Map<string, FileHandle>();
   let ready: Promise<void> | undefined;
   let chain: Promise<void> = Promise.resolve();
+  // Cutouts are made on their own thread: see io/file-writer.ts.
+  const writer = createFileWriter({ fsync: c.fsync });
   const warn = (msg: string): void => void process.stderr.write(`seed001-csv: ${msg}\n`);
 
   const init = async (): Promise<void> => {
@@ -178,34 +170,14 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
     return h;
   };
 
-  const writeCutout = async (name: string, bytes: Uint8Array): Promise<void> => {
-    const final = join(cutoutDir, name);
-    const temp = join(cutoutDir, `.${name}.${process.pid}.tmp`);
-    if (c.fsync) {
-      const h = await open(temp, 'w');
-      try {
-        await h.writeFile(bytes);
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-      await rename(temp, final);
-      return;
-    }
-    // Synchronous on purpose: a stamp is a few KiB, written in ~20 µs, while
-    // thousands of small async writes a second fill libuv's four threads and
-    // starve the Kafka consumer, whose fetches queue on the same threads.
-    writeFileSync(temp, bytes);
-    renameSync(temp, final);
-  };
-
   const writeBatch = async (batch: SinkRecord[]): Promise<void> => {
     await (ready ??= init());
     const now = Date.now();
     const timestamp = new Date(now).toISOString();
     const pending: Pending[] = [];
     const inBatch = new Set<string>();
-    const files: (() => Promise<void>)[] = [];
+    const files: FileToWrite[] = [];
+    const made: [string, string][] = [];
     for (const record of batch) {
       let parts: Seed001Parts;
       try {
@@ -232,16 +204,15 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
           }
           const fresh = cutoutFileName(id, kind, p.stamp);
           name = fresh;
-          files.push(async () => {
-            await writeCutout(fresh, fits);
-            cutouts.set(key, fresh);
-          });
+          files.push({ path: join(cutoutDir, fresh), bytes: fits });
+          made.push([key, fresh]);
         }
         p.paths[kind] = c.paths === 'absolute' ? join(cutoutDir, name) : `cutouts/${name}`;
       }
       pending.push(p);
     }
-    await limited(files, WRITE_CONCURRENCY);
+    await writer.writeAll(files);
+    for (const [key, name] of made) cutouts.set(key, name);
     const byDay = new Map<string, string>();
     for (const p of pending) {
       const row = csvLine([...p.parts.cells, p.paths.science, p.paths.template, p.paths.difference, timestamp]);
@@ -267,6 +238,7 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
       await chain;
       for (const h of handles.values()) await h.close();
       handles.clear();
+      await writer.close();
     },
   };
 }

@@ -1,0 +1,39 @@
+/**
+ * The body of the file-writer thread (see file-writer.ts): writes each file
+ * of a batch to its temp name and renames it into place, synchronously,
+ * and answers with the batch id (and the first error, if any).
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import type { FileBatch, FileBatchDone } from './file-writer.js';
+
+function writeOne(path: string, temp: string, bytes: Uint8Array, fsync: boolean): void {
+  if (fsync) {
+    const fd = openSync(temp, 'w');
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } else {
+    writeFileSync(temp, bytes);
+  }
+  renameSync(temp, path);
+}
+
+parentPort!.on('message', (batch: FileBatch) => {
+  const data = new Uint8Array(batch.buffer);
+  let reply: FileBatchDone = { id: batch.id };
+  for (const f of batch.files) {
+    try {
+      writeOne(f.path, f.temp, data.subarray(f.offset, f.offset + f.length), batch.fsync);
+    } catch (err) {
+      rmSync(f.temp, { force: true });
+      const e = err as NodeJS.ErrnoException;
+      reply = { id: batch.id, error: { message: e.message, path: f.path, ...(e.code ? { code: e.code } : {}) } };
+      break;
+    }
+  }
+  parentPort!.postMessage(reply);
+});
