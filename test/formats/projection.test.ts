@@ -21,6 +21,7 @@ import type { AlertSchema } from '../../src/formats/avro/alert-schema.js';
 import { EXTENDEDNESS_FIELDS } from '../../src/filters/extendedness.js';
 import { SEED001_FIELDS } from '../../src/sinks/seed001-row.js';
 import { data, hasData, repoRoot } from './helpers.js';
+import { mutate, prng } from '../helpers/mutate.js';
 
 interface Body {
   file: string;
@@ -113,33 +114,6 @@ test('corpus: nested history selections (prvDiaSources.extendedness) and unknown
     assert.deepEqual(plain(projectedReader(schema.type, sel)(body)), project(full, sel), file);
   }
 });
-
-/** Seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(src: Uint8Array, rnd: () => number): Buffer {
-  const b = Buffer.from(src);
-  const at = Math.floor(rnd() * b.length);
-  switch (Math.floor(rnd() * 4)) {
-    case 0:
-      for (let i = 0, n = 1 + Math.floor(rnd() * 4); i < n; i++) b[Math.floor(rnd() * b.length)]! ^= 1 << Math.floor(rnd() * 8);
-      return b;
-    case 1:
-      return b.subarray(0, at);
-    case 2:
-      return Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => Math.floor(rnd() * 256))), b.subarray(at)]);
-    default:
-      b.fill(0, at, Math.min(b.length, at + 1 + Math.floor(rnd() * 64)));
-      return b;
-  }
-}
 
 test('5,000 mutated real bodies: the full selection fails exactly when avsc does (typed ERR_AVRO_) and otherwise agrees', () => {
   const rnd = prng(11);

@@ -18,38 +18,11 @@ import { createAvroFileSource } from '../../src/sources/avro-file.js';
 import { memorySink } from '../../src/testing/memory.js';
 import type { Sink } from '../../src/runtime/types.js';
 import { repoRoot } from '../formats/helpers.js';
+import { mutate, prng } from '../helpers/mutate.js';
 
 const LSST = join(repoRoot, 'test', 'data', 'real-alerts', 'lsst-alert-packet', 'schema');
 const SEEDS = ['3/0', '7/4', '9/0', '11/1'].map((v) => readFileSync(join(LSST, v, 'sample_data', 'fakeAlert.avro')));
 const SYNTH = ['ztf-3.2-writer.avro', 'lsst-9.0-spark-toplevelrecord.avro'].map((f) => readFileSync(join(repoRoot, 'test', 'data', 'real-alerts', 'synthesised', f)));
-
-/** Seeded PRNG (mulberry32): the same mutants on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** One random mutation: bit flips, truncation, inserted bytes or a zeroed run. */
-function mutate(src: Uint8Array, rnd: () => number): Buffer {
-  const b = Buffer.from(src);
-  const at = Math.floor(rnd() * b.length);
-  switch (Math.floor(rnd() * 4)) {
-    case 0:
-      for (let i = 0, n = 1 + Math.floor(rnd() * 4); i < n; i++) b[Math.floor(rnd() * b.length)]! ^= 1 << Math.floor(rnd() * 8);
-      return b;
-    case 1:
-      return b.subarray(0, at);
-    case 2:
-      return Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => Math.floor(rnd() * 256))), b.subarray(at)]);
-    default:
-      b.fill(0, at, Math.min(b.length, at + 1 + Math.floor(rnd() * 64)));
-      return b;
-  }
-}
 
 test('10,000 mutated container and wire packets: every failure is a typed ERR_ error, nothing crashes', async () => {
   const rnd = prng(7);
