@@ -90,7 +90,13 @@ export interface PublicationStateSink extends Sink<NewDataset> {
  * @example
  * const sink = await createPublicationStateSink({ path: 'pps/state.duckdb' });
  */
-export async function createPublicationStateSink(config: Record<string, unknown> | PublicationStateSinkConfig, db?: PublicationDb, now: () => number = Date.now): Promise<PublicationStateSink> {
+export async function createPublicationStateSink(
+  config: Record<string, unknown> | PublicationStateSinkConfig,
+  db?: PublicationDb,
+  now: () => number = Date.now,
+  /** Called after each committed batch (before the runtime acks it). */
+  onWrite: () => void = () => {},
+): Promise<PublicationStateSink> {
   const c = config as PublicationStateSinkConfig;
   let own = false;
   if (!db) {
@@ -110,6 +116,7 @@ export async function createPublicationStateSink(config: Record<string, unknown>
       );
       totals.received += batch.length;
       totals.inserted += inserted.length;
+      onWrite();
     },
     describe: () => `${target.handle.path} (datasets)`,
     close: async () => {

@@ -14,7 +14,6 @@
  * {@link LocalDirectoryRepository} keeps all of it in one directory; an S3 or
  * Butler-registry backend would implement the same interface.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { AlertflowError } from '../errors.js';
@@ -65,7 +64,15 @@ const COLLECTIONS = 'collections';
 const TMP = '.tmp';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && createHash('sha256').update(a).digest('hex') === createHash('sha256').update(b).digest('hex');
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+const readIfAny = (abs: string): Buffer | undefined => {
+  try {
+    return readFileSync(abs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+};
 /** Canonical JSON (sorted keys), so identical records are identical bytes. */
 const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x), 1);
 
@@ -81,6 +88,8 @@ const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typ
 export class LocalDirectoryRepository implements RepositoryBackend {
   readonly root: string;
   private tmpSeq = 0;
+  /** Directories known to exist (saves a mkdir per write). */
+  private readonly dirs = new Set<string>();
 
   constructor(readonly name: string, root: string) {
     this.root = resolve(root);
@@ -105,18 +114,26 @@ export class LocalDirectoryRepository implements RepositoryBackend {
 
   /** Temp files live in ROOT/.tmp (same filesystem, so the rename is atomic); {@link recover} empties it. */
   private atomicWrite(abs: string, bytes: Uint8Array): void {
-    if (existsSync(abs) && sameBytes(readFileSync(abs), bytes)) return;
-    mkdirSync(dirname(abs), { recursive: true });
+    const old = readIfAny(abs);
+    if (old && sameBytes(old, bytes)) return;
+    this.mkdir(dirname(abs));
     const tmpDir = join(this.root, TMP);
-    mkdirSync(tmpDir, { recursive: true });
+    this.mkdir(tmpDir);
     const tmp = join(tmpDir, `${process.pid}-${this.tmpSeq++}`);
     writeFileSync(tmp, bytes);
     renameSync(tmp, abs);
   }
 
+  private mkdir(dir: string): void {
+    if (this.dirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.dirs.add(dir);
+  }
+
   /** Removes temporary files a killed process left behind (call before any task runs). */
   async recover(): Promise<void> {
     rmSync(join(this.root, TMP), { recursive: true, force: true });
+    this.dirs.clear();
   }
 
   async has(path: string): Promise<boolean> {
@@ -124,8 +141,7 @@ export class LocalDirectoryRepository implements RepositoryBackend {
   }
 
   async get(path: string): Promise<Uint8Array | undefined> {
-    const abs = this.file(path);
-    return existsSync(abs) ? readFileSync(abs) : undefined;
+    return readIfAny(this.file(path));
   }
 
   async put(path: string, bytes: Uint8Array): Promise<void> {
@@ -162,8 +178,8 @@ export class LocalDirectoryRepository implements RepositoryBackend {
   }
 
   async readMetadata(id: string): Promise<DatasetMetadata | undefined> {
-    const abs = this.metaFile(id);
-    return existsSync(abs) ? (JSON.parse(readFileSync(abs, 'utf8')) as DatasetMetadata) : undefined;
+    const bytes = readIfAny(this.metaFile(id));
+    return bytes ? (JSON.parse(bytes.toString('utf8')) as DatasetMetadata) : undefined;
   }
 
   async writeMetadata(id: string, meta: DatasetMetadata): Promise<void> {
@@ -176,9 +192,8 @@ export class LocalDirectoryRepository implements RepositoryBackend {
 
   async tag(collection: string, id: string): Promise<void> {
     const abs = this.tagFile(collection, id);
-    if (existsSync(abs)) return;
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, '');
+    this.mkdir(dirname(abs));
+    writeFileSync(abs, '', { flag: 'a' });
   }
 
   async untag(collection: string, id: string): Promise<void> {

@@ -28,7 +28,7 @@ export interface PublicationServiceOptions {
   policy?: PublicationPolicy;
   /** The clock, ms since the epoch (tests inject a simulated one). Default Date.now. */
   now?: () => number;
-  /** Datasets per task batch (one transaction each). Default 500. */
+  /** Datasets per task batch (one transaction each). Default 1000. */
   batchSize?: number;
   log?: (message: string) => void;
   /** Called after every repository operation and transaction (crash tests kill here). */
@@ -75,7 +75,7 @@ export class PublicationService {
     const repos = o.repos ?? localRepositories(join(o.root, 'repos'));
     for (const r of Object.values(repos)) await r.recover?.();
     const db = await PublicationDb.open(join(o.root, 'state.duckdb'));
-    return new PublicationService(o.root, db, repos, o.policy ?? DEFAULT_POLICY, o.now ?? Date.now, o.batchSize ?? 500, o.log ?? (() => {}), o.onCheckpoint ?? (() => {}));
+    return new PublicationService(o.root, db, repos, o.policy ?? DEFAULT_POLICY, o.now ?? Date.now, o.batchSize ?? 1000, o.log ?? (() => {}), o.onCheckpoint ?? (() => {}));
   }
 
   /** Names of the paused tasks. */
@@ -160,7 +160,7 @@ export class PublicationService {
   async ingest(source: IntakeSource, options: Pick<RunOptions, 'signal' | 'onProgress' | 'progressIntervalMs' | 'commitIntervalMs' | 'handleSignals'> = {}): Promise<IngestResult> {
     const src = source.kind === 'files' ? { ...source, checkpoint: source.checkpoint ?? join(this.root, 'intake-offsets.json') } : source;
     const spec = intakeGraph(src, this.db.handle.path, join(this.root, 'dead-letters.jsonl'));
-    const sink = await createPublicationStateSink({ path: this.db.handle.path }, this.db, this.now);
+    const sink = await createPublicationStateSink({ path: this.db.handle.path }, this.db, this.now, () => this.ctx.checkpoint('intake:inserted'));
     const result = await runGraph(spec, { threads: 0, sinks: { 'state-db': sink }, ...options }).done;
     return { ...sink.totals(), deadLetters: result.metrics.deadLetters, metrics: result.metrics };
   }

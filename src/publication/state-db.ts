@@ -117,16 +117,17 @@ export const idList = (ids: readonly string[]): DuckDBValue => listValue([...ids
 
 /**
  * Appends one event to each listed dataset's history (seq = its n_events + 1)
- * and bumps n_events, for the datasets that match `guard`. Call inside a transaction.
+ * and bumps n_events (unless `bump` is false: the caller's own UPDATE does it), for the
+ * datasets that match `guard`. Call inside a transaction.
  *
  * @example
  * await db.tx((c) => appendEvents(c, ids, now, 'publish', null, "public_status IS NULL"));
  */
-export async function appendEvents(conn: DuckDBConnection, ids: readonly string[], time: number, event: string, detail: string | null, guard = 'true'): Promise<void> {
+export async function appendEvents(conn: DuckDBConnection, ids: readonly string[], time: number, event: string, detail: string | null, guard = 'true', bump = true): Promise<void> {
   if (ids.length === 0) return;
   const where = `dataset_id IN (SELECT unnest($1::VARCHAR[])) AND (${guard})`;
   await exec(conn, `INSERT INTO dataset_events SELECT dataset_id, n_events + 1, $2, $3, $4 FROM datasets WHERE ${where}`, [idList(ids), time, event, detail]);
-  await exec(conn, `UPDATE datasets SET n_events = n_events + 1 WHERE ${where}`, [idList(ids)]);
+  if (bump) await exec(conn, `UPDATE datasets SET n_events = n_events + 1 WHERE ${where}`, [idList(ids)]);
 }
 
 /**
@@ -174,18 +175,16 @@ export class PublicationDb {
     const unique = [...new Map(datasets.map((d) => [d.dataset_id, d])).values()];
     if (unique.length === 0) return Promise.resolve([]);
     return this.tx(async (c) => {
-      const inserted: string[] = [];
-      for (let i = 0; i < unique.length; i += 200) {
-        const chunk = unique.slice(i, i + 200);
-        const params: DuckDBValue[] = [];
-        const values = chunk.map((d) => {
-          const k = params.length;
-          params.push(d.dataset_id, d.dataset_type, d.exposure_time, JSON.stringify(d.files), d.run ?? null, d.data_id ? JSON.stringify(d.data_id) : null, now);
-          return `($${k + 1}, $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, 'PRESENT', NULL, NULL, NULL, NULL, NULL, false, $${k + 7}, 1)`;
-        });
-        const got = await rows<{ dataset_id: string }>(c, `INSERT INTO datasets VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING dataset_id`, params);
-        inserted.push(...got.map((r) => r.dataset_id));
-      }
+      // Columns as list parameters: one statement per batch, whatever its size.
+      const col = (f: (d: NewDataset) => string | number): DuckDBValue => listValue(unique.map(f));
+      const got = await rows<{ dataset_id: string }>(
+        c,
+        `INSERT INTO datasets (dataset_id, dataset_type, exposure_time, files, run, data_id, embargo_status, ingested_time, n_events)
+         SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::DOUBLE[]), unnest($4::VARCHAR[]), nullif(unnest($5::VARCHAR[]), ''), nullif(unnest($6::VARCHAR[]), ''), 'PRESENT', $7, 1
+         ON CONFLICT DO NOTHING RETURNING dataset_id`,
+        [col((d) => d.dataset_id), col((d) => d.dataset_type), col((d) => d.exposure_time), col((d) => JSON.stringify(d.files)), col((d) => d.run ?? ''), col((d) => (d.data_id ? JSON.stringify(d.data_id) : '')), now],
+      );
+      const inserted = got.map((r) => r.dataset_id);
       if (inserted.length > 0) {
         await exec(c, `INSERT INTO dataset_events SELECT dataset_id, 1, $2, 'ingested', 'embargo PRESENT' FROM datasets WHERE dataset_id IN (SELECT unnest($1::VARCHAR[])) ON CONFLICT DO NOTHING`, [idList(inserted), now]);
       }

@@ -58,8 +58,8 @@ async function metadataFrom(ctx: TaskContext, repo: keyof Repositories, d: Datas
 /** Sets status columns (guarded by the task's precondition) and appends the history event. */
 async function setStatus(conn: DuckDBConnection, task: PublicationTask, ids: string[], now: number, set: string, detail: string): Promise<void> {
   if (ids.length === 0) return;
-  await appendEvents(conn, ids, now, task.name, detail, task.pre);
-  await exec(conn, `UPDATE datasets SET ${set} WHERE dataset_id IN (SELECT unnest($1::VARCHAR[])) AND (${task.pre})`, set.includes('$2') ? [idList(ids), now] : [idList(ids)]);
+  await appendEvents(conn, ids, now, task.name, detail, task.pre, false);
+  await exec(conn, `UPDATE datasets SET ${set}, n_events = n_events + 1 WHERE dataset_id IN (SELECT unnest($1::VARCHAR[])) AND (${task.pre})`, set.includes('$2') ? [idList(ids), now] : [idList(ids)]);
 }
 
 const unembargo: PublicationTask = {
