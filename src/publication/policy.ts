@@ -81,7 +81,7 @@ export function parsePolicy(json: unknown): PublicationPolicy {
   const t = o.types ?? DEFAULT_POLICY.types;
   if (!t || typeof t !== 'object' || Array.isArray(t)) bad('types must be an object of dataset type -> rule');
   for (const [name, v] of Object.entries(t as Record<string, unknown>)) types[name] = rule(v, `types.${name}`);
-  return { embargoHours: embargoHours as number, expireFrom: expireFrom as PublicationPolicy['expireFrom'], default: rule(o.default ?? DEFAULT_POLICY.default, 'default'), types };
+  return { embargoHours: embargoHours as number, expireFrom: expireFrom as PublicationPolicy['expireFrom'], default: rule(Object.hasOwn(o, 'default') ? o.default : DEFAULT_POLICY.default, 'default'), types };
 }
 
 /**
