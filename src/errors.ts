@@ -53,7 +53,9 @@ export type ErrorCode =
   // archive deliveries and file retention
   | 'ERR_ARCHIVE'
   // streaming mosaic (DSA-110)
-  | 'ERR_MOSAIC';
+  | 'ERR_MOSAIC'
+  // prompt publication service (Rubin prompt data products)
+  | 'ERR_PUBLICATION';
 
 export interface ErrorData {
   name: string;

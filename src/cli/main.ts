@@ -16,6 +16,7 @@ import { registerExportHatsCommand, registerHatsCommand } from './commands/hats.
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerRetentionCommand } from './commands/retention.js';
 import { registerStreamingMosaicCommand } from './commands/streaming-mosaic.js';
+import { registerPublicationCommand } from './commands/publication.js';
 import { VERSION } from '../index.js';
 
 /** Builds the program (exported for tests that check --help texts). */
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerArchiveCommand(program);
   registerRetentionCommand(program);
   registerStreamingMosaicCommand(program);
+  registerPublicationCommand(program);
   registerKafkaCommand(program);
   return program;
 }

@@ -23,12 +23,14 @@ const batchSteps: Record<string, Loader<BatchStepFactory>> = {
   window: async () => (await import('./steps/window.js')).createWindowStep as unknown as BatchStepFactory,
   frame: async () => (await import('../formats/frame.js')).createFrameStep as unknown as BatchStepFactory,
   'seed001-row': async () => (await import('../sinks/seed001-row-step.js')).createSeed001RowStep as unknown as BatchStepFactory,
+  'prompt-output-parse': async () => (await import('../publication/intake.js')).createPromptOutputParseStep as unknown as BatchStepFactory,
 };
 
 const sources: Record<string, Loader<SourceFactory>> = {
   'avro-file': async () => (await import('../sources/avro-file.js')).createAvroFileSource as unknown as SourceFactory,
   kafka: async () => (await import('../kafka/consumer-source.js')).createKafkaSource as unknown as SourceFactory,
   simulate: async () => (await import('../sources/simulated.js')).createSimulatedSource as unknown as SourceFactory,
+  'prompt-output-files': async () => (await import('../publication/files-source.js')).createPromptOutputFilesSource as unknown as SourceFactory,
 };
 
 const sinks: Record<string, Loader<SinkFactory>> = {
@@ -38,6 +40,7 @@ const sinks: Record<string, Loader<SinkFactory>> = {
   'tar-archive': async () => (await import('../sinks/tar-archive.js')).createTarArchiveSink as unknown as SinkFactory,
   'seed001-csv': async () => (await import('../sinks/seed001-csv.js')).createSeed001CsvSink as unknown as SinkFactory,
   duckdb: async () => (await import('../stores/duckdb/sink.js')).createDuckdbSink as unknown as SinkFactory,
+  'publication-state': async () => ((config: Record<string, unknown>) => import('../publication/intake.js').then((m) => m.createPublicationStateSink(config))) as unknown as SinkFactory,
 };
 
 /**
