@@ -11,7 +11,9 @@
  * recovery after a crash exact.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { openDuckdb, queryRows, storeError, type DuckdbHandle } from '../stores/duckdb/connection.js';
+import { exec, openDuckdb, rows, type DuckdbHandle } from '../stores/duckdb/connection.js';
+
+export { exec, rows };
 
 /** Pipeline stage of an MS, in order. */
 export type MsStage = 'staging' | 'converted' | 'calibrated' | 'imaged' | 'mosaicked';
@@ -72,34 +74,6 @@ const SCHEMA = [
     calibrator TEXT, source_ms TEXT NOT NULL, group_id TEXT, created_at DOUBLE NOT NULL)`,
 ];
 
-/**
- * Rows of a query with bound parameters.
- *
- * @example
- * await rows<MsRow>(conn, 'SELECT * FROM ms_index WHERE stage = $1', ['converted'])
- */
-export async function rows<T>(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<T[]> {
-  if (params.length === 0) return (await queryRows(conn, sql)) as T[];
-  try {
-    return (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as T[];
-  } catch (err) {
-    throw storeError(err, 'query failed', { sql });
-  }
-}
-
-/**
- * A statement with bound parameters.
- *
- * @example
- * await exec(conn, 'DELETE FROM ms_index WHERE timestamp = $1', [ts])
- */
-export async function exec(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<void> {
-  try {
-    await conn.run(sql, params);
-  } catch (err) {
-    throw storeError(err, 'SQL failed', { sql });
-  }
-}
 
 /**
  * The open products database.

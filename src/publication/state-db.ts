@@ -14,7 +14,9 @@
  * of one state database run in one process (`alertflow publication run`).
  */
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { openDuckdb, queryRows, storeError, type DuckdbHandle } from '../stores/duckdb/connection.js';
+import { exec, openDuckdb, rows, type DuckdbHandle } from '../stores/duckdb/connection.js';
+
+export { exec, rows };
 
 /** Status of a dataset in one repository; null while it has never been there. */
 export type RepoStatus = 'PRESENT' | 'DELETED' | 'EXPIRED';
@@ -83,34 +85,6 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS admin_log (seq INTEGER PRIMARY KEY, time DOUBLE NOT NULL, action TEXT NOT NULL, target TEXT)`,
 ];
 
-/**
- * Rows of a query with bound parameters (JS values; BIGINT as bigint).
- *
- * @example
- * await rows<DatasetRow>(conn, 'SELECT * FROM datasets WHERE dataset_type = $1', ['difference_image'])
- */
-export async function rows<T>(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<T[]> {
-  if (params.length === 0) return (await queryRows(conn, sql)) as T[];
-  try {
-    return (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as T[];
-  } catch (err) {
-    throw storeError(err, 'query failed', { sql });
-  }
-}
-
-/**
- * A statement with bound parameters.
- *
- * @example
- * await exec(conn, 'DELETE FROM task_errors WHERE task = $1', ['publish'])
- */
-export async function exec(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<void> {
-  try {
-    await conn.run(sql, params);
-  } catch (err) {
-    throw storeError(err, 'SQL failed', { sql });
-  }
-}
 
 /** A VARCHAR[] parameter (for `IN (SELECT unnest($n::VARCHAR[]))`). */
 export const idList = (ids: readonly string[]): DuckDBValue => listValue([...ids]);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { AlertflowError, isAlertflowError } from '../../errors.js';
 
 /**
@@ -186,5 +186,34 @@ export async function queryRows(conn: DuckDBConnection, sql: string): Promise<Re
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   } catch (err) {
     throw storeError(err, 'query failed', { sql: sql.length > 500 ? `${sql.slice(0, 500)}…` : sql });
+  }
+}
+
+/**
+ * Rows of a query with bound parameters.
+ *
+ * @example
+ * await rows<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM t WHERE kind = $1', ['science'])
+ */
+export async function rows<T>(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<T[]> {
+  if (params.length === 0) return (await queryRows(conn, sql)) as T[];
+  try {
+    return (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as T[];
+  } catch (err) {
+    throw storeError(err, 'query failed', { sql });
+  }
+}
+
+/**
+ * A statement with bound parameters.
+ *
+ * @example
+ * await exec(conn, 'DELETE FROM t WHERE id = $1', [id])
+ */
+export async function exec(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<void> {
+  try {
+    await conn.run(sql, params);
+  } catch (err) {
+    throw storeError(err, 'SQL failed', { sql });
   }
 }
