@@ -210,30 +210,97 @@ function recordFn(g: Gen, t: AnyType, sel: true | FieldSelection): string {
   if (!byType) g.memo.set(t, (byType = new Map()));
   byType.set(key, name);
   const body: string[] = ['const o = {};'];
-  let pendingSkip = 0;
-  const flush = (): void => {
-    if (pendingSkip > 0) body.push(`p += ${pendingSkip};`);
-    pendingSkip = 0;
-  };
+  let skipped: AnyType[] = [];
   for (const f of t.fields!) {
     const fsel = sel === true ? true : sel[f.name];
     if (fsel === undefined) {
-      const w = fixedWidth(f.type);
-      if (w !== undefined) {
-        pendingSkip += w;
-        continue;
-      }
-      flush();
-      body.push(skipStmt(g, f.type));
+      skipped.push(f.type);
       continue;
     }
-    flush();
+    body.push(...skipFields(g, skipped));
+    skipped = [];
     body.push(readInto(g, f.type, fsel, `o[${JSON.stringify(f.name)}]`));
   }
-  flush();
+  body.push(...skipFields(g, skipped));
   body.push('return o;');
   g.fns.push(`function ${name}() { ${body.join(' ')} }`);
   return name;
+}
+
+/**
+ * Byte widths of the two branches of a union of null and one fixed-size
+ * type (`["null", "float"]`, the shape of most Rubin columns), else undefined.
+ */
+function nullableWidths(t: AnyType): [number, number] | undefined {
+  if (!kindOf(t).startsWith('union') || t.types!.length !== 2) return undefined;
+  const [a, b] = t.types!.map(fixedWidth);
+  if (a === undefined || b === undefined || (a !== 0 && b !== 0)) return undefined;
+  return [a, b];
+}
+
+/**
+ * Statements that skip consecutive fields of the given types. Fixed-size
+ * fields fold into one offset addition. A run of nullable fixed-size
+ * fields is skipped without a branch per field: each canonical branch byte
+ * (0 or 2) picks its width arithmetically, the bytes are OR-ed together and
+ * checked once at the end of the run; anything else (a non-canonical or bad
+ * index, the end of the body) re-reads the run field by field, which
+ * accepts or rejects exactly what a field-by-field read would. Null/non-null
+ * patterns are data-dependent, so a branch per field is mostly mispredicted.
+ */
+function skipFields(g: Gen, types: AnyType[]): string[] {
+  const out: string[] = [];
+  let fixed = 0;
+  let run: AnyType[] = [];
+  const flushFixed = (): void => {
+    if (fixed > 0) out.push(`p += ${fixed};`);
+    fixed = 0;
+  };
+  const flushRun = (): void => {
+    const nullable = run.filter((t) => nullableWidths(t) !== undefined).length;
+    if (nullable < 2) {
+      for (const t of run) {
+        const w = fixedWidth(t);
+        if (w !== undefined) fixed += w;
+        else {
+          flushFixed();
+          out.push(skipStmt(g, t));
+        }
+      }
+    } else {
+      flushFixed();
+      const fast: string[] = [];
+      let pending = 0;
+      for (const t of run) {
+        const nw = nullableWidths(t);
+        if (!nw) {
+          pending += fixedWidth(t)!;
+          continue;
+        }
+        if (pending > 0) fast.push(`q += ${pending};`);
+        pending = 0;
+        const [w0, w1] = nw;
+        fast.push(`b = u[q++]; c |= b; q += ${w0 === 0 ? `(b >>> 1) * ${w1}` : `${w0} - (b >>> 1) * ${w0}`};`);
+      }
+      if (pending > 0) fast.push(`q += ${pending};`);
+      const slow = run.map((t) => skipStmt(g, t)).join(' ');
+      // Locals, not the shared closure variables: they stay in registers.
+      out.push(`{ const u = buf; let q = p, c = 0, b; ${fast.join(' ')} if ((c & ~2) !== 0 || q > end) { ${slow} } else p = q; }`);
+    }
+    run = [];
+  };
+  for (const t of types) {
+    if (fixedWidth(t) !== undefined || nullableWidths(t) !== undefined) {
+      run.push(t);
+      continue;
+    }
+    flushRun();
+    flushFixed();
+    out.push(skipStmt(g, t));
+  }
+  flushRun();
+  flushFixed();
+  return out;
 }
 
 /** A statement that moves `p` past a value of `t` without building it. */
@@ -255,18 +322,7 @@ function skipStmt(g: Gen, t: AnyType): string {
       const name = `s${g.count++}`;
       if (byType) byType.set('skip', name);
       else g.memo.set(t, new Map([['skip', name]]));
-      const parts: string[] = [];
-      let fixed = 0;
-      for (const f of t.fields!) {
-        const fw = fixedWidth(f.type);
-        if (fw !== undefined) fixed += fw;
-        else {
-          if (fixed > 0) parts.push(`p += ${fixed};`);
-          fixed = 0;
-          parts.push(skipStmt(g, f.type));
-        }
-      }
-      if (fixed > 0) parts.push(`p += ${fixed};`);
+      const parts = skipFields(g, t.fields!.map((f) => f.type));
       g.fns.push(`function ${name}() { ${parts.join(' ')} }`);
       return `${name}();`;
     }
@@ -302,11 +358,49 @@ function readInt() {
 }
 function readLong() {
   let n = 0, mul = 1, b;
+  const start = p;
   for (let i = 0; i < 7; i++) {
     if (p >= end) bad('truncated');
     b = buf[p++];
     n += (b & 0x7f) * mul;
     if (b < 0x80) return BigInt(n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+    mul *= 128;
+  }
+  p = start;
+  return readLong64();
+}
+// Longs of 8 to 10 bytes (Rubin ids are ~2^58): gather the zig-zag value into two
+// 32-bit halves and make one bigint through a scratch view, not one per byte.
+const scratch = new DataView(new ArrayBuffer(8));
+function readLong64() {
+  const start = p;
+  let lo = 0, hi = 0, b;
+  for (let shift = 0; shift < 70; shift += 7) {
+    if (p >= end) bad('truncated');
+    b = buf[p++];
+    const v = b & 0x7f;
+    if (shift < 28) lo |= v << shift;
+    else if (shift === 28) { lo |= v << 28; hi = v >>> 4; }
+    else if (shift < 63) hi |= v << (shift - 32);
+    else if (v > 1) { p = start; return readLongWide(); }
+    else hi |= v << 31;
+    if (b < 0x80) {
+      const neg = lo & 1;
+      let l = (lo >>> 1) | (hi << 31), h = hi >>> 1;
+      if (neg) { l = ~l; h = ~h; }
+      scratch.setUint32(0, l >>> 0, true);
+      scratch.setUint32(4, h >>> 0, true);
+      return scratch.getBigInt64(0, true);
+    }
+  }
+  bad('varint too long');
+}
+// What a varint with bits beyond 64 decodes to, as the byte-by-byte reading gives it.
+function readLongWide() {
+  let n = 0, mul = 1, b;
+  for (let i = 0; i < 7; i++) {
+    b = buf[p++];
+    n += (b & 0x7f) * mul;
     mul *= 128;
   }
   let z = BigInt(n), shift = 49n;
