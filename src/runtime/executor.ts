@@ -170,7 +170,9 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
         const inputs = (chain[0].inputs ?? []).map((id) => streams.get(id)!);
         const input$ = inputs.length === 1 ? inputs[0] : merge(...inputs);
         const fn = stateful.get(step.id);
-        const { ok$, failed$ } = fn ? statefulStep(step, fn, input$, metrics, batchSize, waitMs) : chainStep(chain, input$, metrics, step.pool ? pool : undefined, batchSize, waitMs);
+        const onPool = step.pool ? pool : undefined;
+        const move = onPool !== undefined && (chain[0].inputs ?? []).every((id) => soleReader(spec, id));
+        const { ok$, failed$ } = fn ? statefulStep(step, fn, input$, metrics, batchSize, waitMs) : chainStep(chain, input$, metrics, onPool, batchSize, waitMs, move);
         failures.push(failed$);
         streams.set(step.id, fanOut(step.id, ok$));
       } else {
@@ -283,13 +285,40 @@ function fuseChains(spec: GraphSpec, order: StepSpec[], poolAvailable: boolean):
   return chains;
 }
 
+/**
+ * True when the records reaching a step through `id` are read by that step
+ * alone: `id` and every node upstream of it have a single reader, so no
+ * other branch holds the same record objects (a step may pass its input on
+ * as it is). Such records' packet buffers may be moved to a worker.
+ */
+function soleReader(spec: GraphSpec, id: string): boolean {
+  if (consumersOf(spec, id).length !== 1) return false;
+  const node = spec.steps.find((s) => s.id === id);
+  return (node?.inputs ?? []).every((up) => soleReader(spec, up));
+}
+
+/** The packet bytes of a record value as the pool hands it back (the value, or its `bytes`). */
+function bytesOf(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  const inner = (value as { bytes?: unknown } | null)?.bytes;
+  return inner instanceof Uint8Array ? inner : undefined;
+}
+
 /** A chain of batch steps: batches, runs (in-process or on the pool, in order), and splits outputs from failures. */
-function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: RunMetrics, pool: WorkerPool | undefined, batchSize: number, waitMs: number) {
-  const run = (values: unknown[]): Promise<ChainOutcome> => (pool ? pool.runChain(chain, values) : runChainBatch(chain, values));
+function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: RunMetrics, pool: WorkerPool | undefined, batchSize: number, waitMs: number, move = false) {
+  const run = (values: unknown[]): Promise<ChainOutcome> => (pool ? pool.runChain(chain, values, move) : runChainBatch(chain, values));
   const processed$ = input$.pipe(
     batches<Envelope>(chain[0].batchSize ?? batchSize, waitMs),
     orderedMergeMap(async (batch) => {
       const outcome = await run(batch.map((e) => e.value));
+      // Moved buffers are back: point the envelopes (dead letters need the bytes) at them again.
+      if (outcome.inputs) {
+        const inputs = outcome.inputs;
+        batch.forEach((env, i) => {
+          env.value = inputs[i];
+          if (env.bytes && env.bytes.buffer.byteLength === 0) env.bytes = bytesOf(inputs[i]) ?? env.bytes;
+        });
+      }
       for (const [id, c] of Object.entries(outcome.counts)) {
         const total = metrics.step(id);
         total.in += c.in;

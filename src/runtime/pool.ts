@@ -1,7 +1,8 @@
 /**
  * The worker pool: CPU-heavy batch steps run as Piscina tasks. What crosses
  * to a worker survives structured clone (records are plain data, bigints and
- * typed arrays included).
+ * typed arrays included); packet bytes are transferred, not cloned (see
+ * prepareBatch).
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import type { StepSpec } from './graph.js';
 import type { RecordResult } from './types.js';
 import type { StepTask } from './tasks/run-step.js';
 import type { ChainOutcome } from './step-runner.js';
+import { prepareBatch } from './tasks/transfer.js';
 
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */
@@ -36,19 +38,26 @@ export class WorkerPool {
   }
 
   async run(step: StepSpec, batch: unknown[]): Promise<RecordResult[]> {
-    const task: StepTask = { step, batch };
+    const { values, transferList } = prepareBatch(batch, false);
+    const task: StepTask = { step, batch: values };
     try {
-      return (await this.piscina.run(task)) as RecordResult[];
+      return (await this.piscina.run(task, { transferList })) as RecordResult[];
     } catch (err) {
       throw new AlertflowError('ERR_WORKER', `worker failed running step "${step.id}": ${(err as Error).message}`, { step: step.id }, { cause: err });
     }
   }
 
-  /** Runs a fused chain of steps over a batch as one task. */
-  async runChain(chain: StepSpec[], batch: unknown[]): Promise<ChainOutcome> {
-    const task: StepTask = { chain, batch };
+  /**
+   * Runs a fused chain of steps over a batch as one task. With `move`, packet
+   * buffers that are wholly a record's own are transferred to the worker
+   * instead of copied, and come back in `inputs` (see prepareBatch): only
+   * for records no one else on this thread reads while the task runs.
+   */
+  async runChain(chain: StepSpec[], batch: unknown[], move = false): Promise<ChainOutcome> {
+    const { values, transferList, moved } = prepareBatch(batch, move);
+    const task: StepTask = { chain, batch: values, handBack: moved };
     try {
-      return (await this.piscina.run(task)) as ChainOutcome;
+      return (await this.piscina.run(task, { transferList })) as ChainOutcome;
     } catch (err) {
       const ids = chain.map((s) => s.id).join(' -> ');
       throw new AlertflowError('ERR_WORKER', `worker failed running ${ids}: ${(err as Error).message}`, { steps: chain.map((s) => s.id) }, { cause: err });

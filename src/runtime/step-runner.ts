@@ -55,6 +55,8 @@ export interface ChainResult {
 export interface ChainOutcome {
   results: ChainResult[];
   counts: Record<string, StepCounts>;
+  /** The input batch, handed back by a worker when its buffers were moved to it (see prepareBatch). */
+  inputs?: unknown[];
 }
 
 /**

@@ -3,17 +3,24 @@ import { Piscina } from 'piscina';
 import type { StepSpec } from '../graph.js';
 import { runChainBatch, runStepBatch, type ChainOutcome } from '../step-runner.js';
 import type { RecordResult } from '../types.js';
-import { packViews } from './transfer.js';
+import { inputBuffers, packViews } from './transfer.js';
 
-export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[] };
+/** `handBack`: the batch's buffers were transferred; return them (and the batch) with the result. */
+export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[]; handBack?: boolean };
 
-/** The result with its byte views packed into one buffer that is transferred, not cloned. */
-function movable<T>(result: T, outputs: unknown[][]): T {
-  const buffer = packViews(outputs);
-  if (!buffer) return result;
+/**
+ * The result, transferred: byte views into `handBack` buffers travel with
+ * those buffers (outputs that are views into the input packets, as decoded
+ * cutouts, cost no copy); other views are packed into one new buffer.
+ */
+function movable<T>(result: T, outputs: unknown[][], handBack: Set<ArrayBuffer> = new Set()): T {
+  const buffer = packViews(outputs, handBack);
+  const list = [...handBack];
+  if (buffer) list.push(buffer);
+  if (list.length === 0) return result;
   const transferable = {
     get [Piscina.transferableSymbol]() {
-      return [buffer];
+      return list;
     },
     get [Piscina.valueSymbol]() {
       return result;
@@ -25,7 +32,8 @@ function movable<T>(result: T, outputs: unknown[][]): T {
 export default async function runStepTask(task: StepTask): Promise<RecordResult[] | ChainOutcome> {
   if ('chain' in task) {
     const outcome = await runChainBatch(task.chain, task.batch);
-    return movable(outcome, outcome.results.map((r) => r.out));
+    if (!task.handBack) return movable(outcome, outcome.results.map((r) => r.out));
+    return movable({ ...outcome, inputs: task.batch }, outcome.results.map((r) => r.out), inputBuffers(task.batch));
   }
   const results = await runStepBatch(task.step, task.batch);
   return movable(results, results.map((r) => (r.ok ? r.out : [])));

@@ -19,37 +19,43 @@ interface Slot {
 /** Deepest nesting searched for views: outputs are records of records, not trees. */
 const MAX_DEPTH = 8;
 
-function collect(value: unknown, holder: Record<string | number, unknown>, key: string | number, depth: number, out: Slot[]): void {
+function collect(value: unknown, holder: Record<string | number, unknown>, key: string | number, depth: number, out: Slot[], keep?: ReadonlySet<ArrayBufferLike>): void {
   if (value === null || typeof value !== 'object') return;
   if (types.isArrayBufferView(value)) {
-    if (!(value.buffer instanceof SharedArrayBuffer) && !(value instanceof DataView)) out.push({ holder, key, view: value as View });
+    if (!(value.buffer instanceof SharedArrayBuffer) && !(value instanceof DataView) && !keep?.has(value.buffer)) out.push({ holder, key, view: value as View });
     return;
   }
   if (depth >= MAX_DEPTH || value instanceof Map || value instanceof Set || value instanceof Date) return;
   if (Array.isArray(value)) {
     // Arrays of numbers or strings hold no views: skip them without a walk.
     if (value.length === 0 || (value[0] !== null && typeof value[0] !== 'object')) return;
-    for (let i = 0; i < value.length; i++) collect(value[i], value as unknown as Record<number, unknown>, i, depth + 1, out);
+    for (let i = 0; i < value.length; i++) collect(value[i], value as unknown as Record<number, unknown>, i, depth + 1, out, keep);
     return;
   }
   const obj = value as Record<string, unknown>;
-  for (const k in obj) collect(obj[k], obj, k, depth + 1, out);
+  for (const k in obj) collect(obj[k], obj, k, depth + 1, out, keep);
 }
 
 /**
  * Repacks every byte view inside `values` (in place) into one new
  * ArrayBuffer and returns it for the transfer list, or undefined when
  * there is nothing to move. Views keep their type (a Buffer stays a
- * Buffer, a Float32Array a Float32Array) and their contents.
+ * Buffer, a Float32Array a Float32Array) and their contents. Views into a
+ * buffer of `keep` (buffers transferred as they are) are left alone.
  *
  * @example
  * const buffer = packViews(outputs);
  * return buffer ? Piscina.move(movable(result, [buffer])) : result;
  */
-export function packViews(values: unknown[]): ArrayBuffer | undefined {
+export function packViews(values: unknown[], keep?: ReadonlySet<ArrayBufferLike>): ArrayBuffer | undefined {
   const slots: Slot[] = [];
-  for (let i = 0; i < values.length; i++) collect(values[i], values as unknown as Record<number, unknown>, i, 0, slots);
+  for (let i = 0; i < values.length; i++) collect(values[i], values as unknown as Record<number, unknown>, i, 0, slots, keep);
   if (slots.length === 0) return undefined;
+  return repack(slots);
+}
+
+/** Copies every slot's view into one new ArrayBuffer and points the slot at its copy. */
+function repack(slots: Slot[]): ArrayBuffer {
   let total = 0;
   for (const s of slots) total = align(total, s.view) + s.view.byteLength;
   const packed = new ArrayBuffer(total);
@@ -75,4 +81,79 @@ function rebuild(view: View, buffer: ArrayBuffer, offset: number): ArrayBufferVi
   if (Buffer.isBuffer(view)) return Buffer.from(buffer, offset, view.byteLength);
   const Ctor = view.constructor as unknown as new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView;
   return new Ctor(buffer, offset, view.byteLength / (view.constructor.BYTES_PER_ELEMENT ?? 1));
+}
+
+/** A batch ready for postMessage: its values and the buffers to transfer with it. */
+export interface OutgoingBatch {
+  values: unknown[];
+  transferList: ArrayBuffer[];
+  /** Some of the batch's own buffers were moved: the worker hands them back with its result. */
+  moved: boolean;
+}
+
+/**
+ * Prepares a batch for a worker; the byte views considered are a value that
+ * is a view, or a view one property deep (a RawPacket's `bytes`).
+ *
+ * With `move`, a view that is the whole of its ArrayBuffer (a Kafka
+ * message's bytes) travels by transfer, with no copy at all: the main
+ * thread's view is detached until the worker hands the buffer back with
+ * its result ({@link inputBuffers}). Only for records nothing else on the
+ * main thread reads meanwhile. Other views (slices of a file block) are
+ * copied into one new buffer, which is transferred; the batch's own objects
+ * are never modified (copies are shallow copies), so other readers of the
+ * same records see them unchanged.
+ *
+ * @example
+ * const { values, transferList, moved } = prepareBatch(batch, true);
+ * await piscina.run({ chain, batch: values, handBack: moved }, { transferList });
+ */
+export function prepareBatch(batch: readonly unknown[], move: boolean): OutgoingBatch {
+  const values = batch.slice();
+  const slots: Slot[] = [];
+  const moving = new Set<ArrayBuffer>();
+  const place = (view: View, holder: () => Record<string | number, unknown>, key: string | number): void => {
+    const buffer = view.buffer as ArrayBuffer;
+    if (move && view.byteLength > 0 && (moving.has(buffer) || (view.byteOffset === 0 && view.byteLength === buffer.byteLength))) moving.add(buffer);
+    else slots.push({ holder: holder(), key, view });
+  };
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || typeof v !== 'object') continue;
+    if (movableView(v)) {
+      place(v as View, () => values as unknown as Record<number, unknown>, i);
+      continue;
+    }
+    if (Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) continue;
+    let copy: Record<string, unknown> | undefined;
+    for (const k in v as Record<string, unknown>) {
+      const inner = (v as Record<string, unknown>)[k];
+      if (movableView(inner)) place(inner as View, () => (copy ??= { ...(v as Record<string, unknown>) }), k);
+    }
+    if (copy) values[i] = copy;
+  }
+  const transferList = [...moving];
+  if (slots.length > 0) transferList.push(repack(slots));
+  return { values, transferList, moved: moving.size > 0 };
+}
+
+/**
+ * The distinct ArrayBuffers behind the byte views of a batch (as
+ * {@link prepareBatch} finds them): in a worker, what it hands back.
+ */
+export function inputBuffers(batch: readonly unknown[]): Set<ArrayBuffer> {
+  const out = new Set<ArrayBuffer>();
+  for (const v of batch) {
+    if (v === null || typeof v !== 'object') continue;
+    if (movableView(v)) out.add((v as View).buffer as ArrayBuffer);
+    else if (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) for (const k in v as Record<string, unknown>) {
+      const inner = (v as Record<string, unknown>)[k];
+      if (movableView(inner)) out.add((inner as View).buffer as ArrayBuffer);
+    }
+  }
+  return out;
+}
+
+function movableView(v: unknown): boolean {
+  return types.isArrayBufferView(v) && !(v instanceof DataView) && !(v.buffer instanceof SharedArrayBuffer);
 }

@@ -1,0 +1,114 @@
+/**
+ * Packet buffers moved to pool workers (transferred, not copied) and handed
+ * back: outputs equal an in-process run's, dead letters keep the exact
+ * packet bytes, and a record that another branch also reads is never moved.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { graph } from '../../src/runtime/builder.js';
+import { runGraph, type DeadLetter } from '../../src/runtime/executor.js';
+import { memorySink } from '../../src/testing/memory.js';
+import { prepareBatch, inputBuffers } from '../../src/runtime/tasks/transfer.js';
+import { simulateNight } from '../../src/simulator/index.js';
+import { requireBuiltInSchema } from '../../src/formats/avro/builtin.js';
+import { encodeBody } from '../../src/formats/avro/body.js';
+import { encodeWire } from '../../src/formats/avro/wire.js';
+import { stringifyExact } from '../../src/formats/avro/json.js';
+import type { RawPacket } from '../../src/formats/types.js';
+import type { Source, SourceRecord } from '../../src/runtime/types.js';
+
+/** 60 Rubin wire packets, every 7th cut short (undecodable), each a copy kept for comparison. */
+function packets(): Buffer[] {
+  const schema = requireBuiltInSchema('lsst.v11_0');
+  const out: Buffer[] = [];
+  for (const { alert } of simulateNight({ alerts: 60, seed: 5 })) {
+    const wire = encodeWire(1100, encodeBody(schema.type, alert));
+    out.push(out.length % 7 === 3 ? wire.subarray(0, 300) : wire);
+  }
+  return out.map((b) => Buffer.from(b));
+}
+
+/** A copy of `b` that is the whole of a fresh ArrayBuffer (not a slice of Node's pool). */
+function owned(b: Uint8Array): Buffer {
+  const out = Buffer.from(new ArrayBuffer(b.length));
+  out.set(b);
+  return out;
+}
+
+/** Like a Kafka source: every record's bytes are the whole of their own ArrayBuffer. */
+function ownBufferSource(originals: Buffer[], handedOut: Buffer[]): Source<RawPacket> {
+  return {
+    async *batches() {
+      for (let i = 0; i < originals.length; i += 16) {
+        yield originals.slice(i, i + 16).map((b, k): SourceRecord<RawPacket> => {
+          const bytes = owned(b);
+          handedOut.push(bytes);
+          assert.equal(bytes.byteOffset, 0);
+          return { value: { kind: 'raw', bytes }, bytes, position: { partition: '0', offset: i + k } };
+        });
+      }
+    },
+    async commit() {},
+    async close() {},
+  };
+}
+
+const text = (records: Array<{ value: unknown }>): string[] => records.map((r) => stringifyExact(r.value, { bytes: 'base64' }).replace(/"time":"[^"]*",?/, ''));
+
+async function run(threads: number, fanOut: boolean) {
+  const originals = packets();
+  const g = graph('moved').source('alerts', 'external').step('decode', 'decode', { fields: ['diaSourceId', 'cutoutScience'] }, { pool: true, batchSize: 16 }).sink('out', 'external', {}, { from: 'decode' });
+  if (fanOut) g.sink('raw', 'external', {}, { from: 'alerts' });
+  const out = memorySink();
+  const raw = memorySink<RawPacket>();
+  const dead = memorySink<DeadLetter>();
+  const handedOut: Buffer[] = [];
+  await runGraph(g.build(), { threads, sources: { alerts: ownBufferSource(originals, handedOut) }, sinks: { out, raw }, deadLetterSink: dead }).done;
+  // A moved buffer's first view stays detached on this thread (the records were re-pointed at the handed-back one).
+  const detached = handedOut.filter((b) => b.buffer.byteLength === 0).length;
+  return { originals, out, raw, dead, detached };
+}
+
+test('moved packet buffers: pool output and dead-letter bytes equal an in-process run, byte for byte', async () => {
+  const local = await run(0, false);
+  const pooled = await run(2, false);
+  assert.equal(local.out.records.length, 60 - 9);
+  assert.deepEqual(text(pooled.out.records), text(local.out.records));
+  assert.equal(local.detached, 0);
+  assert.equal(pooled.detached, 60, 'every packet went to a worker by transfer');
+  assert.equal(pooled.dead.records.length, 9);
+  for (const d of pooled.dead.records) {
+    assert.ok(d.value.bytes && d.value.bytes.length === 300, `dead letter at ${d.value.offset} keeps its bytes`);
+    assert.deepEqual(Buffer.from(d.value.bytes), pooled.originals[d.value.offset]);
+  }
+  // Cutouts came back as views into the handed-back packets, with the packet's bytes.
+  const science = pooled.out.records.map((r) => (r.value as { alert: { cutoutScience: Uint8Array } }).alert.cutoutScience);
+  assert.ok(science.every((c) => c.length > 0));
+});
+
+test('a record another branch also reads is copied, not moved: that branch sees intact bytes', async () => {
+  const r = await run(2, true);
+  assert.equal(r.detached, 0);
+  assert.equal(r.raw.records.length, 60);
+  for (const rec of r.raw.records) assert.deepEqual(Buffer.from(rec.value.bytes), r.originals[rec.position.offset]);
+  assert.equal(r.out.records.length, 51);
+});
+
+test('prepareBatch moves whole buffers, copies slices, and leaves the batch untouched', () => {
+  const whole = owned(new Uint8Array([1, 2, 3]));
+  const block = owned(new Uint8Array([9, 8, 7, 6, 5, 4]));
+  const slice = block.subarray(2, 4);
+  const batch: unknown[] = [{ kind: 'raw', bytes: whole }, { kind: 'raw', bytes: slice }, 42, 'text'];
+  const moved = prepareBatch(batch, true);
+  assert.ok(moved.moved);
+  assert.equal(moved.transferList.length, 2); // the whole buffer as it is, and one buffer of copied slices
+  assert.ok(moved.transferList.includes(whole.buffer as ArrayBuffer));
+  assert.ok(!moved.transferList.includes(block.buffer as ArrayBuffer));
+  assert.equal((batch[1] as { bytes: Buffer }).bytes, slice, 'the caller’s record still points at its slice');
+  assert.notEqual((moved.values[1] as { bytes: Buffer }).bytes, slice);
+  assert.deepEqual([...(moved.values[1] as { bytes: Buffer }).bytes], [7, 6]);
+  const copied = prepareBatch(batch, false);
+  assert.ok(!copied.moved);
+  assert.ok(!copied.transferList.includes(whole.buffer as ArrayBuffer));
+  assert.deepEqual([...inputBuffers(batch)].length, 2);
+});
