@@ -16,10 +16,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { replayGraph } from '../src/cli/commands/replay.js';
 import { freePort } from '../src/kafka/broker-config.js';
-import { runGraph } from '../src/runtime/executor.js';
 import type { MetricsSnapshot } from '../src/runtime/metrics.js';
 import { createTopic, deleteTopic } from '../src/testing/kafka.js';
 import { repoRoot } from './lib/paths.js';
@@ -103,13 +102,14 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 /**
  * Starts the seed-001 example live (no --until-caught-up) on a fresh topic,
- * replays `nightFile` into it at `ratePerSecond`, waits until every record
+ * produces the first `records` packets of `framesFile` into it at
+ * `ratePerSecond` from a separate process (bench/lib/paced-producer.ts), waits until every record
  * is acknowledged, stops the consumer with SIGTERM and returns its latency.
  *
  * @example
- * const lat = await latencyUnderLoad(brokers, 'night.avro', 20000, 1500, 2, 120_000);
+ * const lat = await latencyUnderLoad(brokers, set.file, 20000, 1500, 2, 120_000);
  */
-export async function latencyUnderLoad(brokers: string, nightFile: string, records: number, ratePerSecond: number, partitions: number, timeoutMs: number): Promise<LatencyPass> {
+export async function latencyUnderLoad(brokers: string, framesFile: string, records: number, ratePerSecond: number, partitions: number, timeoutMs: number): Promise<LatencyPass> {
   const topic = `bench-latency-${process.pid}-${Date.now()}`;
   await createTopic(brokers, topic, partitions);
   const out = mkdtempSync(join(tmpdir(), 'alertflow-bench-latency-'));
@@ -133,9 +133,14 @@ export async function latencyUnderLoad(brokers: string, nightFile: string, recor
       await sleep(200);
     }
     await sleep(JOIN_MS);
-    const t0 = performance.now();
-    const produced = await runGraph(replayGraph([nightFile], { brokers, topic }), { threads: 0, pace: { mode: 'rate', perSecond: ratePerSecond } }).done;
-    const producedPerSecond = produced.metrics.recordsOut / ((performance.now() - t0) / 1000);
+    // The load comes from its own process, so that it keeps its rate whatever this one is doing.
+    const producer = spawn(process.execPath, [fileURLToPath(new URL('./lib/paced-producer.js', import.meta.url)), '--brokers', brokers, '--topic', topic, '--frames', framesFile, '--rate', String(ratePerSecond), '--count', String(records)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let producerOut = '';
+    producer.stdout!.on('data', (d: Buffer) => (producerOut += d.toString()));
+    producer.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const producerCode = await exited(producer);
+    if (producerCode !== 0) throw new Error(`paced producer exited with ${producerCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const producedPerSecond = (JSON.parse(producerOut.trim().split('\n').pop()!) as { perSecond: number }).perSecond;
     for (;;) {
       const m = await metricsOf(port);
       if (m && m.recordsIn >= records && m.inFlight === 0) break;

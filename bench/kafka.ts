@@ -331,8 +331,8 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
         const rate = Math.max(1, Math.round(capacity / 2));
         log(`kafka seed001: latency at ${rate} alerts/s (half of ${capacity})`);
         results['seed001-latency-50pct'] = {
-          describe: `alertflow run examples/antares-extendedness-consumer --threads 0, live (no --until-caught-up), while the night file is replayed into a fresh topic at half of seed001-threads0's streaming rate; latencyMs is source read → sink acknowledgement (rows and cutouts written) from the consumer's metrics`,
-          ...(await latencyUnderLoad(brokers, night.path, N, rate, o.partitions, timeoutMs)),
+          describe: `alertflow run examples/antares-extendedness-consumer --threads 0, live (no --until-caught-up), while a separate process (bench/lib/paced-producer.ts) produces the seeded packets into a fresh topic at half of seed001-threads0's streaming rate; latencyMs is source read → sink acknowledgement (rows and cutouts written) from the consumer's metrics`,
+          ...(await latencyUnderLoad(brokers, set.file, N, rate, o.partitions, timeoutMs)),
         };
       } catch (err) {
         results['seed001-latency-50pct'] = { error: (err as Error).message };

@@ -89,7 +89,7 @@ export function registerRunCommand(program: Command): void {
     .option('-h, --help', "show this help; after a graph module, the module's own help")
     .option('--threads <n>', 'worker threads for pool steps (0 = all in-process)')
     .option('--max-in-flight <n>', 'source records in flight before sources stop reading (default 4096)')
-    .option('--max-in-flight-mb <mib>', 'MiB of source packets in flight before sources stop reading (default 128)')
+    .option('--max-in-flight-mb <mib>', 'MiB of source packets in flight before sources stop reading (default 64)')
     .option('--rate <perSecond>', 'replay sources at this many records per second')
     .option('--cadence <mode>', '"original" replays at the recorded cadence, "10x" ten times faster, "full" as fast as possible')
     .option('--dead-letters <file>', 'JSONL file for records that fail (default: the graph\'s own, else ./dead-letters.jsonl)')
