@@ -119,17 +119,11 @@ export function prepareBatch(batch: readonly unknown[], move: boolean): Outgoing
   };
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || typeof v !== 'object') continue;
-    if (movableView(v)) {
-      place(v as View, () => values as unknown as Record<number, unknown>, i);
-      continue;
-    }
-    if (Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) continue;
     let copy: Record<string, unknown> | undefined;
-    for (const k in v as Record<string, unknown>) {
-      const inner = (v as Record<string, unknown>)[k];
-      if (movableView(inner)) place(inner as View, () => (copy ??= { ...(v as Record<string, unknown>) }), k);
-    }
+    forEachRecordView(v, (view, key) => {
+      if (key === undefined) place(view, () => values as unknown as Record<number, unknown>, i);
+      else place(view, () => (copy ??= { ...(v as Record<string, unknown>) }), key);
+    });
     if (copy) values[i] = copy;
   }
   const transferList = [...moving];
@@ -143,15 +137,19 @@ export function prepareBatch(batch: readonly unknown[], move: boolean): Outgoing
  */
 export function inputBuffers(batch: readonly unknown[]): Set<ArrayBuffer> {
   const out = new Set<ArrayBuffer>();
-  for (const v of batch) {
-    if (v === null || typeof v !== 'object') continue;
-    if (movableView(v)) out.add((v as View).buffer as ArrayBuffer);
-    else if (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) for (const k in v as Record<string, unknown>) {
-      const inner = (v as Record<string, unknown>)[k];
-      if (movableView(inner)) out.add((inner as View).buffer as ArrayBuffer);
-    }
-  }
+  for (const v of batch) forEachRecordView(v, (view) => out.add(view.buffer as ArrayBuffer));
   return out;
+}
+
+/** Calls `fn` for a value that is a byte view, or for each view one property deep in a plain object. */
+function forEachRecordView(v: unknown, fn: (view: View, key: string | undefined) => void): void {
+  if (v === null || typeof v !== 'object') return;
+  if (movableView(v)) return fn(v as View, undefined);
+  if (Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return;
+  for (const k in v as Record<string, unknown>) {
+    const inner = (v as Record<string, unknown>)[k];
+    if (movableView(inner)) fn(inner as View, k);
+  }
 }
 
 function movableView(v: unknown): boolean {
