@@ -13,6 +13,7 @@
 import type * as RdKafka from 'node-rdkafka';
 import type { RawPacket } from '../formats/types.js';
 import type { Source, SourceRecord } from '../runtime/types.js';
+import { markMovable } from '../runtime/tasks/transfer.js';
 import { kafkaError, loadRdkafka } from './rdkafka.js';
 
 /** Configuration of {@link createKafkaSource}. */
@@ -153,6 +154,7 @@ export async function createKafkaSource<T = RawPacket>(config: KafkaSourceConfig
   function toRecord(m: RdKafka.Message): SourceRecord<T> {
     // A null value (tombstone / empty message) becomes 0 bytes; decoding dead-letters it.
     const bytes = m.value ?? Buffer.alloc(0);
+    markMovable(bytes); // librdkafka's copy is ours alone: pool steps may move it instead of cloning it
     const p = parts.get(m.partition);
     if (p) {
       p.floor ??= m.offset;

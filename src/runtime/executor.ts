@@ -22,6 +22,7 @@ import type { Sink, SinkRecord, Source } from './types.js';
 import { createJsonlSink } from '../sinks/jsonl.js';
 import { freshStatefulFn, isStatefulFn, statefulStep } from './stateful.js';
 import type { StatefulBatchFn } from './types.js';
+import { markMovable } from './tasks/transfer.js';
 
 export interface RunOptions {
   /** Worker threads for `pool: true` steps; 0 runs every step in-process. Default: cores. */
@@ -318,7 +319,9 @@ function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: Run
         const inputs = outcome.inputs;
         batch.forEach((env, i) => {
           env.value = inputs[i];
-          if (env.bytes && env.bytes.buffer.byteLength === 0) env.bytes = bytesOf(inputs[i]) ?? env.bytes;
+          const back = bytesOf(inputs[i]);
+          if (back) markMovable(back); // still the runtime's own: a later pool step may move it again
+          if (env.bytes && env.bytes.buffer.byteLength === 0) env.bytes = back ?? env.bytes;
         });
       }
       for (const [id, c] of Object.entries(outcome.counts)) {

@@ -4,6 +4,7 @@
  * Kafka. Deterministic for a seed; positions are alert indices.
  */
 import type { Source, SourceRecord } from '../runtime/types.js';
+import { markMovable } from '../runtime/tasks/transfer.js';
 import type { RawPacket } from '../formats/types.js';
 import { simulateNight, type SimulateNightOptions } from '../simulator/index.js';
 import { requireBuiltInSchema } from '../formats/avro/builtin.js';
@@ -41,6 +42,7 @@ export function createSimulatedSource(config: SimulatedSourceConfig): Source<Raw
       for (const { alert } of simulateNight(config)) {
         if (signal.aborted) return;
         const bytes = encodeSimulatedAlert(alert);
+        markMovable(bytes);
         batch.push({ value: { kind: 'raw', bytes }, position: { partition: 'simulated', offset: i++ }, bytes, eventTime: mjdTaiToEpochMs(alert.diaSource.midpointMjdTai) });
         if (batch.length >= batchSize) {
           yield batch;

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { graph } from '../../src/runtime/builder.js';
 import { runGraph, type DeadLetter } from '../../src/runtime/executor.js';
-import { memorySink } from '../../src/testing/memory.js';
-import { prepareBatch, inputBuffers } from '../../src/runtime/tasks/transfer.js';
+import { memorySink, memorySource } from '../../src/testing/memory.js';
+import { prepareBatch, inputBuffers, markMovable } from '../../src/runtime/tasks/transfer.js';
 import { simulateNight } from '../../src/simulator/index.js';
 import { requireBuiltInSchema } from '../../src/formats/avro/builtin.js';
 import { encodeBody } from '../../src/formats/avro/body.js';
@@ -42,6 +42,7 @@ function ownBufferSource(originals: Buffer[], handedOut: Buffer[]): Source<RawPa
       for (let i = 0; i < originals.length; i += 16) {
         yield originals.slice(i, i + 16).map((b, k): SourceRecord<RawPacket> => {
           const bytes = owned(b);
+          markMovable(bytes);
           handedOut.push(bytes);
           assert.equal(bytes.byteOffset, 0);
           return { value: { kind: 'raw', bytes }, bytes, position: { partition: '0', offset: i + k } };
@@ -94,14 +95,18 @@ test('a record another branch also reads is copied, not moved: that branch sees 
   assert.equal(r.out.records.length, 51);
 });
 
-test('prepareBatch moves whole buffers, copies slices, and leaves the batch untouched', () => {
+test('prepareBatch moves marked whole buffers, copies slices and unmarked buffers, and leaves the batch untouched', () => {
   const whole = owned(new Uint8Array([1, 2, 3]));
+  markMovable(whole);
+  const usersOwn = owned(new Uint8Array([4, 4]));
   const block = owned(new Uint8Array([9, 8, 7, 6, 5, 4]));
+  markMovable(block.subarray(2, 4)); // a slice cannot be marked
   const slice = block.subarray(2, 4);
-  const batch: unknown[] = [{ kind: 'raw', bytes: whole }, { kind: 'raw', bytes: slice }, 42, 'text'];
+  const batch: unknown[] = [{ kind: 'raw', bytes: whole }, { kind: 'raw', bytes: slice }, 42, 'text', { kind: 'raw', bytes: usersOwn }];
   const moved = prepareBatch(batch, true);
   assert.ok(moved.moved);
-  assert.equal(moved.transferList.length, 2); // the whole buffer as it is, and one buffer of copied slices
+  assert.equal(moved.transferList.length, 2); // the marked buffer as it is, and one buffer of copies (the slice, the unmarked buffer)
+  assert.ok(!moved.transferList.includes(usersOwn.buffer as ArrayBuffer));
   assert.ok(moved.transferList.includes(whole.buffer as ArrayBuffer));
   assert.ok(!moved.transferList.includes(block.buffer as ArrayBuffer));
   assert.equal((batch[1] as { bytes: Buffer }).bytes, slice, 'the caller’s record still points at its slice');
@@ -110,5 +115,19 @@ test('prepareBatch moves whole buffers, copies slices, and leaves the batch unto
   const copied = prepareBatch(batch, false);
   assert.ok(!copied.moved);
   assert.ok(!copied.transferList.includes(whole.buffer as ArrayBuffer));
-  assert.deepEqual([...inputBuffers(batch)].length, 2);
+  assert.deepEqual([...inputBuffers(batch)].length, 3);
+});
+
+test('records the caller holds are never detached: the same array runs on the pool again and again', async () => {
+  // Whole-buffer cutouts in plain objects, as a user's own array would hold them (the packageAlert inputs).
+  const records = packets().map((b) => ({ kind: 'raw' as const, bytes: owned(b) }));
+  const spec = graph('reuse').source('alerts', 'external').step('decode', 'decode', { fields: ['diaSourceId'] }, { pool: true, batchSize: 16 }).sink('out', 'external').build();
+  const counts: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const out = memorySink();
+    await runGraph(spec, { threads: 2, sources: { alerts: memorySource(records) }, sinks: { out }, deadLetterSink: memorySink() }).done;
+    counts.push(out.records.length);
+  }
+  assert.deepEqual(counts, [51, 51, 51]);
+  for (const r of records) assert.ok(r.bytes.buffer.byteLength > 0, 'the caller’s buffer is intact');
 });

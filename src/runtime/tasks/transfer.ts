@@ -83,6 +83,27 @@ function rebuild(view: View, buffer: ArrayBuffer, offset: number): ArrayBufferVi
   return new Ctor(buffer, offset, view.byteLength / (view.constructor.BYTES_PER_ELEMENT ?? 1));
 }
 
+/**
+ * Buffers the runtime itself created and hands to no one else (a Kafka
+ * message's value): only these may be moved to a worker. A user's own
+ * records (an array given to memorySource, say) are never detached, since
+ * the caller may read them again after the run.
+ */
+const movable = new WeakSet<ArrayBuffer>();
+
+/**
+ * Marks a packet's bytes as the runtime's own, so a pool step may move them
+ * to a worker instead of copying them. Only when the view is the whole of
+ * its ArrayBuffer; views into shared or pooled memory are left unmarked.
+ *
+ * @example
+ * const bytes = message.value; markMovable(bytes); // in a source, before yielding
+ */
+export function markMovable(view: Uint8Array): void {
+  const buffer = view.buffer;
+  if (buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength && view.byteLength > 0) movable.add(buffer);
+}
+
 /** A batch ready for postMessage: its values and the buffers to transfer with it. */
 export interface OutgoingBatch {
   values: unknown[];
@@ -95,8 +116,8 @@ export interface OutgoingBatch {
  * Prepares a batch for a worker; the byte views considered are a value that
  * is a view, or a view one property deep (a RawPacket's `bytes`).
  *
- * With `move`, a view that is the whole of its ArrayBuffer (a Kafka
- * message's bytes) travels by transfer, with no copy at all: the main
+ * With `move`, a view whose buffer a source marked with
+ * {@link markMovable} (a Kafka message's bytes) travels by transfer, with no copy at all: the main
  * thread's view is detached until the worker hands the buffer back with
  * its result ({@link inputBuffers}). Only for records nothing else on the
  * main thread reads meanwhile. Other views (slices of a file block) are
@@ -114,7 +135,7 @@ export function prepareBatch(batch: readonly unknown[], move: boolean): Outgoing
   const moving = new Set<ArrayBuffer>();
   const place = (view: View, holder: () => Record<string | number, unknown>, key: string | number): void => {
     const buffer = view.buffer as ArrayBuffer;
-    if (move && view.byteLength > 0 && (moving.has(buffer) || (view.byteOffset === 0 && view.byteLength === buffer.byteLength))) moving.add(buffer);
+    if (move && (moving.has(buffer) || movable.has(buffer))) moving.add(buffer);
     else slots.push({ holder: holder(), key, view });
   };
   for (let i = 0; i < values.length; i++) {
