@@ -23,6 +23,7 @@ import { createJsonlSink } from '../sinks/jsonl.js';
 import { freshStatefulFn, isStatefulFn, statefulStep } from './stateful.js';
 import type { StatefulBatchFn } from './types.js';
 import { markMovable } from './tasks/transfer.js';
+import type { HandBack } from './tasks/run-step.js';
 
 export interface RunOptions {
   /** Worker threads for `pool: true` steps; 0 runs every step in-process. Default: cores. */
@@ -174,7 +175,7 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
         const input$ = inputs.length === 1 ? inputs[0] : merge(...inputs);
         const fn = stateful.get(step.id);
         const onPool = step.pool ? pool : undefined;
-        const move = onPool !== undefined && (chain[0].inputs ?? []).every((id) => soleReader(spec, id));
+        const move = onPool !== undefined && (chain[0].inputs ?? []).every((id) => soleReader(spec, id)) ? handBackFor(spec, step.id) : false;
         const { ok$, failed$ } = fn ? statefulStep(step, fn, input$, metrics, batchSize, waitMs) : chainStep(chain, input$, metrics, onPool, batchSize, waitMs, move);
         failures.push(failed$);
         streams.set(step.id, fanOut(step.id, ok$));
@@ -300,6 +301,17 @@ function soleReader(spec: GraphSpec, id: string): boolean {
   return (node?.inputs ?? []).every((up) => soleReader(spec, up));
 }
 
+/**
+ * Which moved packets a worker must return: when only sinks follow the
+ * chain, nothing after it can fail a record, so only packets that outputs
+ * or the chain's own dead letters refer to come back ("needed"); the rest
+ * are freed in the worker, and the main thread, which took them from Kafka,
+ * is spared their memory a second time. Otherwise all of them ("all").
+ */
+function handBackFor(spec: GraphSpec, lastId: string): HandBack {
+  return spec.steps.every((s) => !(s.inputs ?? []).includes(lastId) || s.kind === 'sink') ? 'needed' : 'all';
+}
+
 /** The packet bytes of a record value as the pool hands it back (the value, or its `bytes`). */
 function bytesOf(value: unknown): Uint8Array | undefined {
   if (value instanceof Uint8Array) return value;
@@ -308,7 +320,7 @@ function bytesOf(value: unknown): Uint8Array | undefined {
 }
 
 /** A chain of batch steps: batches, runs (in-process or on the pool, in order), and splits outputs from failures. */
-function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: RunMetrics, pool: WorkerPool | undefined, batchSize: number, waitMs: number, move = false) {
+function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: RunMetrics, pool: WorkerPool | undefined, batchSize: number, waitMs: number, move: HandBack | false = false) {
   const run = (values: unknown[]): Promise<ChainOutcome> => (pool ? pool.runChain(chain, values, move) : runChainBatch(chain, values));
   const processed$ = input$.pipe(
     batches<Envelope>(chain[0].batchSize ?? batchSize, waitMs),
@@ -318,6 +330,7 @@ function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: Run
       if (outcome.inputs) {
         const inputs = outcome.inputs;
         batch.forEach((env, i) => {
+          if (inputs[i] === undefined) return; // stayed in the worker: replaced by its outputs, read by no one
           env.value = inputs[i];
           const back = bytesOf(inputs[i]);
           if (back) markMovable(back); // still the runtime's own: a later pool step may move it again

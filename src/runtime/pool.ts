@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import { AlertflowError } from '../errors.js';
 import type { StepSpec } from './graph.js';
 import type { RecordResult } from './types.js';
-import type { StepTask } from './tasks/run-step.js';
+import type { HandBack, StepTask } from './tasks/run-step.js';
 import type { ChainOutcome } from './step-runner.js';
 import { prepareBatch } from './tasks/transfer.js';
 
@@ -49,13 +49,15 @@ export class WorkerPool {
 
   /**
    * Runs a fused chain of steps over a batch as one task. With `move`, packet
-   * buffers that are wholly a record's own are transferred to the worker
-   * instead of copied, and come back in `inputs` (see prepareBatch): only
-   * for records no one else on this thread reads while the task runs.
+   * buffers a source marked as the runtime's own are transferred to the
+   * worker instead of copied (see prepareBatch): only for records no one
+   * else on this thread reads while the task runs. They come back in
+   * `inputs`, all of them ("all") or only those still referred to
+   * ("needed", see neededInputBuffers; other records come back undefined).
    */
-  async runChain(chain: StepSpec[], batch: unknown[], move = false): Promise<ChainOutcome> {
-    const { values, transferList, moved } = prepareBatch(batch, move);
-    const task: StepTask = { chain, batch: values, handBack: moved };
+  async runChain(chain: StepSpec[], batch: unknown[], move: HandBack | false = false): Promise<ChainOutcome> {
+    const { values, transferList, moved } = prepareBatch(batch, move !== false);
+    const task: StepTask = moved && move ? { chain, batch: values, handBack: move } : { chain, batch: values };
     try {
       return (await this.piscina.run(task, { transferList })) as ChainOutcome;
     } catch (err) {

@@ -4,6 +4,7 @@
  * packet bytes, and a record that another branch also reads is never moved.
  */
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { graph } from '../../src/runtime/builder.js';
 import { runGraph, type DeadLetter } from '../../src/runtime/executor.js';
@@ -56,9 +57,19 @@ function ownBufferSource(originals: Buffer[], handedOut: Buffer[]): Source<RawPa
 
 const text = (records: Array<{ value: unknown }>): string[] => records.map((r) => stringifyExact(r.value, { bytes: 'base64' }).replace(/"time":"[^"]*",?/, ''));
 
-async function run(threads: number, fanOut: boolean) {
+const fixture = fileURLToPath(new URL('../fixtures/steps.js', import.meta.url));
+
+/**
+ * decode on the pool → sink. `fields` picks what the decode keeps (cutouts
+ * are views into the packet, ids are not); `fanOut` adds a raw-packet sink
+ * on the source; `failAfter` adds an in-process step after the pool that
+ * fails every alert whose diaSourceId is a multiple of 4.
+ */
+async function run(threads: number, fanOut: boolean, fields = ['diaSourceId', 'cutoutScience'], failAfter = false) {
   const originals = packets();
-  const g = graph('moved').source('alerts', 'external').step('decode', 'decode', { fields: ['diaSourceId', 'cutoutScience'] }, { pool: true, batchSize: 16 }).sink('out', 'external', {}, { from: 'decode' });
+  const g = graph('moved').source('alerts', 'external').step('decode', 'decode', { fields, keepRaw: false }, { pool: true, batchSize: 16 });
+  if (failAfter) g.step('reject', 'module', { module: fixture, export: 'failDecodedEvery', every: 4 });
+  g.sink('out', 'external', {}, { from: failAfter ? 'reject' : 'decode' });
   if (fanOut) g.sink('raw', 'external', {}, { from: 'alerts' });
   const out = memorySink();
   const raw = memorySink<RawPacket>();
@@ -85,6 +96,26 @@ test('moved packet buffers: pool output and dead-letter bytes equal an in-proces
   // Cutouts came back as views into the handed-back packets, with the packet's bytes.
   const science = pooled.out.records.map((r) => (r.value as { alert: { cutoutScience: Uint8Array } }).alert.cutoutScience);
   assert.ok(science.every((c) => c.length > 0));
+});
+
+test('rows only (no views into the packets): packets stay in the workers, dead letters still get their exact bytes', async () => {
+  const local = await run(0, false, ['diaSourceId', 'midpointMjdTai']);
+  const pooled = await run(2, false, ['diaSourceId', 'midpointMjdTai']);
+  assert.equal(pooled.detached, 60);
+  assert.deepEqual(text(pooled.out.records), text(local.out.records));
+  assert.equal(pooled.dead.records.length, 9);
+  for (const d of pooled.dead.records) assert.deepEqual(Buffer.from(d.value.bytes!), pooled.originals[d.value.offset]);
+});
+
+test('a step after the pool that fails records: every packet comes back, its dead letters carry the exact bytes', async () => {
+  const local = await run(0, false, ['diaSourceId'], true);
+  const pooled = await run(2, false, ['diaSourceId'], true);
+  assert.equal(pooled.detached, 60);
+  assert.deepEqual(text(pooled.out.records), text(local.out.records));
+  const rejected = pooled.dead.records.filter((d) => d.value.step === 'reject');
+  assert.ok(rejected.length > 5, `${rejected.length} rejected after the pool`);
+  assert.equal(rejected.length, local.dead.records.filter((d) => d.value.step === 'reject').length);
+  for (const d of pooled.dead.records) assert.deepEqual(Buffer.from(d.value.bytes!), pooled.originals[d.value.offset], `dead letter at ${d.value.offset} (${d.value.step})`);
 });
 
 test('a record another branch also reads is copied, not moved: that branch sees intact bytes', async () => {

@@ -3,10 +3,16 @@ import { Piscina } from 'piscina';
 import type { StepSpec } from '../graph.js';
 import { runChainBatch, runStepBatch, type ChainOutcome } from '../step-runner.js';
 import type { RecordResult } from '../types.js';
-import { inputBuffers, packViews } from './transfer.js';
+import { inputBuffers, neededInputBuffers, packViews, viewsWithin } from './transfer.js';
 
-/** `handBack`: the batch's buffers were transferred; return them (and the batch) with the result. */
-export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[]; handBack?: boolean };
+/**
+ * `handBack`: the batch's buffers were transferred. "all" returns every one
+ * (and the batch) with the result: later steps may still fail a record and
+ * need its bytes. "needed" returns only the buffers outputs or dead letters
+ * refer to (see neededInputBuffers); the others are freed in the worker.
+ */
+export type HandBack = 'all' | 'needed';
+export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[]; handBack?: HandBack };
 
 /**
  * The result, transferred: byte views into `handBack` buffers travel with
@@ -33,7 +39,11 @@ export default async function runStepTask(task: StepTask): Promise<RecordResult[
   if ('chain' in task) {
     const outcome = await runChainBatch(task.chain, task.batch);
     if (!task.handBack) return movable(outcome, outcome.results.map((r) => r.out));
-    return movable({ ...outcome, inputs: task.batch }, outcome.results.map((r) => r.out), inputBuffers(task.batch));
+    if (task.handBack === 'all') return movable({ ...outcome, inputs: task.batch }, outcome.results.map((r) => r.out), inputBuffers(task.batch));
+    const back = neededInputBuffers(task.batch, outcome.results);
+    // A record whose packet stays here comes back as undefined: nothing on the main thread reads it again.
+    const inputs = task.batch.map((v) => (back.size > 0 && viewsWithin(v, back) ? v : undefined));
+    return movable({ ...outcome, inputs }, outcome.results.map((r) => r.out), back);
   }
   const results = await runStepBatch(task.step, task.batch);
   return movable(results, results.map((r) => (r.ok ? r.out : [])));

@@ -162,6 +162,33 @@ export function inputBuffers(batch: readonly unknown[]): Set<ArrayBuffer> {
   return out;
 }
 
+/**
+ * The input buffers a worker must hand back when the main thread needs the
+ * packets only where something still refers to them: buffers behind the
+ * views an output holds (decoded cutouts are views into their packet), and
+ * the packets of records that failed (their dead letters carry the exact
+ * bytes). The rest stay in the worker and are freed there, so the main
+ * thread never takes their memory back.
+ */
+export function neededInputBuffers(batch: readonly unknown[], results: ReadonlyArray<{ out: unknown[]; failed: unknown[] }>): Set<ArrayBuffer> {
+  const inputs = inputBuffers(batch);
+  const needed = new Set<ArrayBuffer>();
+  const slots: Slot[] = [];
+  results.forEach((r, i) => {
+    if (r.failed.length > 0) forEachRecordView(batch[i], (view) => needed.add(view.buffer as ArrayBuffer));
+    collect(r.out, r as unknown as Record<string, unknown>, 'out', 0, slots);
+  });
+  for (const s of slots) if (inputs.has(s.view.buffer as ArrayBuffer)) needed.add(s.view.buffer as ArrayBuffer);
+  return needed;
+}
+
+/** True when a record's byte views are all in `buffers` (it can travel back with them, uncopied). */
+export function viewsWithin(v: unknown, buffers: ReadonlySet<ArrayBuffer>): boolean {
+  let within = true;
+  forEachRecordView(v, (view) => (within &&= buffers.has(view.buffer as ArrayBuffer)));
+  return within;
+}
+
 /** Calls `fn` for a value that is a byte view, or for each view one property deep in a plain object. */
 function forEachRecordView(v: unknown, fn: (view: View, key: string | undefined) => void): void {
   if (v === null || typeof v !== 'object') return;
