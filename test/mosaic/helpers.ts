@@ -1,11 +1,11 @@
 /** Shared helpers of the streaming-mosaic tests: a seeded night, and a snapshot of everything a run leaves behind. */
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { StreamingMosaic } from '../../src/mosaic/process.js';
 import type { StreamingMosaicOptions } from '../../src/mosaic/context.js';
 import { simulateNight } from '../../src/mosaic/sim.js';
+import { fileHashes as hashFolder } from '../helpers/file-hashes.js';
 
 /** A fresh temporary directory with a simulated night in `incoming/`. */
 export function nightDir(observations = 40, extra: Partial<Parameters<typeof simulateNight>[0]> = {}): { dir: string; incoming: string; root: string; stamps: string[] } {
@@ -28,19 +28,8 @@ export async function runPipeline(o: StreamingMosaicOptions): Promise<StreamingM
   return p;
 }
 
-/** Relative path -> sha256 of every file under `dir` (skipping the database files). */
-export function fileHashes(dir: string, skip = /products\.duckdb/): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!skip.test(name)) out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Relative path -> sha256 of every file under `dir`, without the products.duckdb database files. */
+export const fileHashes = (dir: string): Record<string, string> => hashFolder(dir, /products\.duckdb/);
 
 /** Every table's rows, with times dropped and the root replaced by `<root>`, as comparable text. */
 export async function dbSnapshot(p: StreamingMosaic, root: string): Promise<Record<string, string[]>> {

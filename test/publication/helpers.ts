@@ -1,11 +1,11 @@
 /** Shared helpers of the publication tests: a simulated night of prompt outputs, a stepped clock, snapshots. */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { PublicationService, type PublicationServiceOptions } from '../../src/publication/service.js';
 import { localRepositories } from '../../src/publication/repository.js';
 import { simulatePromptOutput } from '../../src/publication/sim.js';
+import { fileHashes as hashFolder } from '../helpers/file-hashes.js';
 
 export const T0 = Date.parse('2026-03-01T00:00:00Z');
 export const DAY = 86_400_000;
@@ -39,20 +39,8 @@ export async function openService(root: string, extra: Partial<PublicationServic
   return { pps, clock };
 }
 
-/** Relative path -> sha256 of every file under `dir` (skipping the database files). */
-export function fileHashes(dir: string, skip = /state\.duckdb/): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    if (!existsSync(d)) return;
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!skip.test(name)) out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
+/** Relative path -> sha256 of every file under `dir`, without the state.duckdb database files. */
+export const fileHashes = (dir: string): Record<string, string> => hashFolder(dir, /state\.duckdb/);
 
 /** Every table's rows as sorted JSON lines. */
 export async function dbSnapshot(pps: PublicationService): Promise<Record<string, string[]>> {
