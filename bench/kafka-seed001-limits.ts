@@ -85,6 +85,8 @@ export interface LatencyPass {
   peakRssMb: number;
   /** Records produced per second, as achieved. */
   producedPerSecond: number;
+  /** Records acknowledged per second, from the producer's start to the last acknowledgement. */
+  consumedPerSecond: number;
 }
 
 async function metricsOf(port: number): Promise<MetricsSnapshot | undefined> {
@@ -109,7 +111,7 @@ function exited(child: ChildProcess): Promise<number | null> {
  * @example
  * const lat = await latencyUnderLoad(brokers, set.file, 20000, 1500, 2, 120_000);
  */
-export async function latencyUnderLoad(brokers: string, framesFile: string, records: number, ratePerSecond: number, partitions: number, timeoutMs: number): Promise<LatencyPass> {
+export async function latencyUnderLoad(brokers: string, framesFile: string, records: number, ratePerSecond: number, partitions: number, timeoutMs: number, threads = 0): Promise<LatencyPass> {
   const topic = `bench-latency-${process.pid}-${Date.now()}`;
   await createTopic(brokers, topic, partitions);
   const out = mkdtempSync(join(tmpdir(), 'alertflow-bench-latency-'));
@@ -117,7 +119,7 @@ export async function latencyUnderLoad(brokers: string, framesFile: string, reco
   const port = await freePort();
   const args = [
     join(repoRoot(), 'bin', 'alertflow.js'), 'run', 'examples/antares-extendedness-consumer',
-    '--threads', '0', '--no-progress', '--metrics', metricsFile, '--metrics-port', String(port),
+    '--threads', String(threads), '--no-progress', '--metrics', metricsFile, '--metrics-port', String(port),
     '--brokers', brokers, '--topic', topic, '--group', `${topic}-g`,
     '--out', join(out, 'consumer'), '--date-from', 'observation', '--exclude-sssource',
   ];
@@ -134,6 +136,7 @@ export async function latencyUnderLoad(brokers: string, framesFile: string, reco
     }
     await sleep(JOIN_MS);
     // The load comes from its own process, so that it keeps its rate whatever this one is doing.
+    const loadStart = performance.now();
     const producer = spawn(process.execPath, [fileURLToPath(new URL('./lib/paced-producer.js', import.meta.url)), '--brokers', brokers, '--topic', topic, '--frames', framesFile, '--rate', String(ratePerSecond), '--count', String(records)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let producerOut = '';
     producer.stdout!.on('data', (d: Buffer) => (producerOut += d.toString()));
@@ -147,11 +150,12 @@ export async function latencyUnderLoad(brokers: string, framesFile: string, reco
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consumer read ${m?.recordsIn ?? '?'} of ${records}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
       await sleep(200);
     }
+    const consumedPerSecond = records / ((performance.now() - loadStart) / 1000);
     child.kill('SIGTERM');
     const code = await exited(child);
     if (code !== 0) throw new Error(`consumer exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const { metrics } = JSON.parse(readFileSync(metricsFile, 'utf8')) as { metrics: MetricsSnapshot };
-    return { ratePerSecond, records: metrics.recordsIn, latencyMs: metrics.latencyMs, recentLatencyMs: metrics.recentLatencyMs, peakRssMb: metrics.peakRssMb, producedPerSecond: Math.round(producedPerSecond) };
+    return { ratePerSecond, records: metrics.recordsIn, latencyMs: metrics.latencyMs, recentLatencyMs: metrics.recentLatencyMs, peakRssMb: metrics.peakRssMb, producedPerSecond: Math.round(producedPerSecond), consumedPerSecond: Math.round(consumedPerSecond) };
   } finally {
     if (child.exitCode === null) {
       child.kill('SIGKILL');
