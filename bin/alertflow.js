@@ -11,6 +11,12 @@ const args = process.argv.slice(2);
 const flags = gcFlagsFor(args, process.execArgv, process.env);
 
 if (flags.length === 0) {
+  if (process.env[LAUNCHED_ENV] && process.channel) {
+    // Started by the launcher below: if it dies (even by SIGKILL) this process dies with it,
+    // at once and without draining, as the command would have died had it been one process.
+    process.channel.unref();
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  }
   const { main } = await import('../dist/src/cli/main.js');
   main(process.argv).catch((err) => {
     console.error(err?.stack ?? String(err));
@@ -18,7 +24,8 @@ if (flags.length === 0) {
   });
 } else {
   const child = spawn(process.execPath, [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args], {
-    stdio: 'inherit',
+    // The IPC channel only tells the child when this process is gone.
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [LAUNCHED_ENV]: '1' },
   });
   // Signals reach the command through us; it drains on the first, as it would alone.

@@ -14,6 +14,19 @@ import { gcFlagsFor, SINGLE_THREADED_GC } from '../../src/cli/gc-choice.js';
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const cores = availableParallelism();
 
+/** A pool graph that runs far longer than a test waits: simulate → decode (pool) → ids → JSONL. */
+function longNight() {
+  return {
+    name: 'long-night',
+    steps: [
+      { id: 'night', kind: 'source', type: 'simulate', config: { alerts: 1_000_000, seed: 3 } },
+      { id: 'decode', kind: 'step', type: 'decode', inputs: ['night'], pool: true, config: { fields: ['diaSourceId'] } },
+      { id: 'rows', kind: 'step', type: 'select', inputs: ['decode'], config: { fields: { id: 'alert.diaSourceId' } } },
+      { id: 'out', kind: 'sink', type: 'jsonl', inputs: ['rows'], key: 'id', config: { path: 'out.jsonl' } },
+    ],
+  };
+}
+
 test('gcFlagsFor: single-threaded GC only when pool workers alone fill every core', () => {
   const single = [SINGLE_THREADED_GC];
   assert.deepEqual(gcFlagsFor(['run', 'g.json'], [], {}, 2), single, 'threads default to cores');
@@ -33,16 +46,7 @@ test('gcFlagsFor: single-threaded GC only when pool workers alone fill every cor
 test('launcher: the relaunched run has the flag, and a Ctrl-C to the whole group drains once', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'alertflow-launcher-'));
   try {
-    const spec = {
-      name: 'long-night',
-      steps: [
-        { id: 'night', kind: 'source', type: 'simulate', config: { alerts: 1_000_000, seed: 3 } },
-        { id: 'decode', kind: 'step', type: 'decode', inputs: ['night'], pool: true, config: { fields: ['diaSourceId'] } },
-        { id: 'rows', kind: 'step', type: 'select', inputs: ['decode'], config: { fields: { id: 'alert.diaSourceId' } } },
-        { id: 'out', kind: 'sink', type: 'jsonl', inputs: ['rows'], key: 'id', config: { path: 'out.jsonl' } },
-      ],
-    };
-    writeFileSync(join(dir, 'graph.json'), JSON.stringify(spec));
+    writeFileSync(join(dir, 'graph.json'), JSON.stringify(longNight()));
     // detached: its own process group, so the test can signal the group as a terminal does.
     const launcher = spawn(process.execPath, [join(repo, 'bin', 'alertflow.js'), 'run', 'graph.json', '--threads', String(cores), '--no-progress'], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -63,6 +67,24 @@ test('launcher: the relaunched run has the flag, and a Ctrl-C to the whole group
     assert.doesNotMatch(stderr, /second SIGINT/);
     const m = /records in\s+(\d+)/.exec(stderr);
     assert.ok(m && Number(m[1]) > 0 && Number(m[1]) < 1_000_000, stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('launcher: SIGKILL of the launcher takes the relaunched run down with it', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alertflow-launcher-'));
+  try {
+    writeFileSync(join(dir, 'graph.json'), JSON.stringify(longNight()));
+    const launcher = spawn(process.execPath, [join(repo, 'bin', 'alertflow.js'), 'run', 'graph.json', '--threads', String(cores), '--no-progress'], { cwd: dir, stdio: 'ignore' });
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(join(dir, 'out.jsonl')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const child = readFileSync(`/proc/${launcher.pid}/task/${launcher.pid}/children`, 'utf8').trim();
+    assert.match(child, /^\d+$/);
+    launcher.kill('SIGKILL');
+    const gone = Date.now() + 5_000;
+    while (existsSync(`/proc/${child}`) && !readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z') && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(!existsSync(`/proc/${child}`) || readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z'), 'the child is gone');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -102,7 +102,7 @@ export function registerRunCommand(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .allowUnknownOption(true)
     .allowExcessArguments(true)
-    .addHelpText('after', '\nArguments after the graph that alertflow does not know are passed to a graph module\'s default export.\nExample: alertflow run examples/antares-extendedness-consumer --input night.avro --out out/')
+    .addHelpText('after', '\nArguments after the graph that alertflow does not know are passed to a graph module\'s default export.\nExample: alertflow run examples/antares-extendedness-consumer --input night.avro --out out/\n\nWith a worker on every core (the default --threads) the run restarts itself under node --single-threaded-gc:\nV8\'s GC helper threads would only take CPU from the workers. ALERTFLOW_PARALLEL_GC=1 keeps the default.')
     .action(async (target: string | undefined, o: RunCliOptions & { help?: boolean }, cmd: Command) => {
       if (target === undefined || (o.help && target.endsWith('.json'))) return cmd.help();
       const passThrough = cmd.args.slice(1);
