@@ -13,7 +13,7 @@ import { decodePackets, toDecodedAlert } from './decode-packet.js';
 import { isOcf } from './ocf/header.js';
 import { createResolver } from './resolvers/chain.js';
 import { parseWire } from './wire.js';
-import { projectedReader, selectionFromPaths } from './projection.js';
+import { everyField, projectedReader, selectionFromPaths, type ProjectedReader } from './projection.js';
 import type { AlertSchema } from './alert-schema.js';
 
 /** Config of {@link createDecodeStep}. */
@@ -59,13 +59,28 @@ function readConfig(config: Record<string, unknown>): DecodeStepConfig {
   return out;
 }
 
-/** Decodes a body fully with avsc, or through the projected reader when the step selects fields. */
+/**
+ * Decodes a body through the projected reader compiled from its writer
+ * schema: the selected fields, or every field when the step selects none.
+ * A full read that way builds the same values as avsc and refuses the same
+ * corrupt bodies with the same codes (test/formats/projection.test.ts, on
+ * the real packets and 5,000 mutants), in about half avsc's time: it
+ * builds each record as one object literal. Schemas it cannot compile
+ * (not a record) go through avsc.
+ */
 type BodyDecoder = (schema: AlertSchema, body: Uint8Array) => Record<string, unknown>;
 
 function bodyDecoder(fields: string[] | undefined): BodyDecoder {
-  if (!fields) return (schema, body) => decodeBody(schema.type, body);
-  const selection = selectionFromPaths(fields);
-  return (schema, body) => projectedReader(schema.type, selection)(body);
+  if (fields) {
+    const selection = selectionFromPaths(fields);
+    return (schema, body) => projectedReader(schema.type, selection)(body);
+  }
+  const readers = new WeakMap<AlertSchema, ProjectedReader | undefined>();
+  return (schema, body) => {
+    if (!readers.has(schema)) readers.set(schema, schema.type.typeName === 'record' ? projectedReader(schema.type, everyField(schema.type)) : undefined);
+    const read = readers.get(schema);
+    return read ? read(body) : decodeBody(schema.type, body);
+  };
 }
 
 function fail(err: unknown): RecordResult<DecodedAlert> {

@@ -53,6 +53,11 @@ export function selectionFromPaths(paths: readonly string[]): FieldSelection {
   return root;
 }
 
+/** Every top-level field of a record type: a full read through the projected reader. */
+export function everyField(type: avro.Type): FieldSelection {
+  return Object.fromEntries((type as avro.types.RecordType).fields.map((f) => [f.name, true as const]));
+}
+
 interface Gen {
   fns: string[];
   consts: unknown[];
