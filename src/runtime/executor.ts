@@ -159,7 +159,7 @@ async function execute(spec: GraphSpec, options: RunOptions, metrics: RunMetrics
       return n <= 1 ? stream : stream.pipe(tap((env) => env.token.tracker.addRefs(env.token, n - 1)), share());
     };
 
-    const chains = fuseChains(spec, order, pool !== undefined);
+    const chains = fuseChains(spec, order);
     for (const step of order) {
       const counts = metrics.step(step.id);
       if (step.kind === 'source') {
@@ -273,15 +273,17 @@ async function closeAll(items: Array<{ close(): Promise<void> }>): Promise<void>
  * Groups batch steps into chains that run as one unit: a pool step whose only
  * input is the last pool step of a chain, which nothing else reads, joins that
  * chain. A chain runs in one worker task, so only its final outputs are copied
- * back to the main thread. In-process steps each form a chain of one.
+ * back to the main thread. With threads: 0 the same chains run in-process
+ * (so both modes run the same units; see runChainBatch on record-by-record
+ * chains). Steps without `pool` each form a chain of one.
  */
-function fuseChains(spec: GraphSpec, order: StepSpec[], poolAvailable: boolean): Map<string, StepSpec[]> {
+function fuseChains(spec: GraphSpec, order: StepSpec[]): Map<string, StepSpec[]> {
   const chains = new Map<string, StepSpec[]>();
   for (const step of order) {
     if (step.kind !== 'step') continue;
     const inputs = step.inputs ?? [];
     const prev = inputs.length === 1 ? chains.get(inputs[0]) : undefined;
-    const joins = poolAvailable && step.pool === true && prev !== undefined && prev[0].pool === true && prev[prev.length - 1].id === inputs[0] && consumersOf(spec, inputs[0]).length === 1;
+    const joins = step.pool === true && prev !== undefined && prev[0].pool === true && prev[prev.length - 1].id === inputs[0] && consumersOf(spec, inputs[0]).length === 1;
     const chain = joins ? prev! : [];
     chain.push(step);
     chains.set(step.id, chain);
