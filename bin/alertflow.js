@@ -36,10 +36,8 @@ if (flags.length === 0) {
   });
   child.on('exit', (code, signal) => {
     // Die of the same signal, so a shell or supervisor sees what the command saw.
-    if (signal) {
-      process.removeAllListeners(signal);
-      process.kill(process.pid, signal);
-    }
-    else process.exit(code ?? 1);
+    if (!signal) process.exit(code ?? 1);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   });
 }

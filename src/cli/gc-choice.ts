@@ -14,7 +14,6 @@ import { LAUNCHED_ENV } from '../runtime/shutdown.js';
 /** The V8 flag that makes each isolate collect garbage on its own thread only. */
 export const SINGLE_THREADED_GC = '--single-threaded-gc';
 
-
 /** Commands that run graphs on the worker pool. */
 const POOL_COMMANDS = new Set(['run', 'demo']);
 

@@ -9,7 +9,7 @@ import { merge, Observable, Subject, lastValueFrom, share, tap, concatMap, defau
 import { AlertflowError } from '../errors.js';
 import { consumersOf, validateGraph, type GraphSpec, type StepSpec } from './graph.js';
 import { DeliveryTracker } from './delivery.js';
-import { RunMetrics, type MetricsSnapshot, type StepCounts } from './metrics.js';
+import { addCounts, RunMetrics, type MetricsSnapshot, type StepCounts } from './metrics.js';
 import { WorkerPool } from './pool.js';
 import { isKnownType, resolveStepSpec, sinkFactory, sourceFactory } from './registry.js';
 import { runChainBatch, batchFnFor, type ChainOutcome } from './step-runner.js';
@@ -311,7 +311,7 @@ function soleReader(spec: GraphSpec, id: string): boolean {
  * is spared their memory a second time. Otherwise all of them ("all").
  */
 function handBackFor(spec: GraphSpec, lastId: string): HandBack {
-  return spec.steps.every((s) => !(s.inputs ?? []).includes(lastId) || s.kind === 'sink') ? 'needed' : 'all';
+  return consumersOf(spec, lastId).every((id) => spec.steps.find((s) => s.id === id)?.kind === 'sink') ? 'needed' : 'all';
 }
 
 /** The packet bytes of a record value as the pool hands it back (the value, or its `bytes`). */
@@ -339,12 +339,7 @@ function chainStep(chain: StepSpec[], input$: Observable<Envelope>, metrics: Run
           if (env.bytes && env.bytes.buffer.byteLength === 0) env.bytes = back ?? env.bytes;
         });
       }
-      for (const [id, c] of Object.entries(outcome.counts)) {
-        const total = metrics.step(id);
-        total.in += c.in;
-        total.out += c.out;
-        total.failed += c.failed;
-      }
+      for (const [id, c] of Object.entries(outcome.counts)) addCounts(metrics.step(id), c);
       return { batch, results: outcome.results };
     }, pool ? pool.threads * 2 : 1),
     // Account before the split, so neither branch can acknowledge before the refs exist.

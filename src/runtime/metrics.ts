@@ -100,6 +100,13 @@ export interface StepCounts {
   failed: number;
 }
 
+/** Adds one run's counts of a node to a running total. */
+export function addCounts(total: StepCounts, c: StepCounts): void {
+  total.in += c.in;
+  total.out += c.out;
+  total.failed += c.failed;
+}
+
 /**
  * Peak resident memory of this process in MiB: VmHWM on Linux, where
  * getrusage's maxrss also counts the parent's peak when the process was

@@ -7,7 +7,7 @@ import type { StepSpec } from './graph.js';
 import { batchStepFactory } from './registry.js';
 import type { BatchFn, RecordResult } from './types.js';
 import type { ErrorData } from '../errors.js';
-import type { StepCounts } from './metrics.js';
+import { addCounts, type StepCounts } from './metrics.js';
 
 const cache = new Map<string, Promise<BatchFn>>();
 
@@ -78,12 +78,7 @@ export async function runChainBatch(steps: StepSpec[], batch: unknown[]): Promis
   for (let i = 0; i < batch.length; i++) {
     const part = await runChainOnce(steps, batch.slice(i, i + 1));
     outcome.results.push(...part.results);
-    for (const [id, c] of Object.entries(part.counts)) {
-      const total = (outcome.counts[id] ??= { in: 0, out: 0, failed: 0 });
-      total.in += c.in;
-      total.out += c.out;
-      total.failed += c.failed;
-    }
+    for (const [id, c] of Object.entries(part.counts)) addCounts((outcome.counts[id] ??= { in: 0, out: 0, failed: 0 }), c);
   }
   return outcome;
 }

@@ -11,19 +11,16 @@ import { runGraph, type DeadLetter } from '../../src/runtime/executor.js';
 import { memorySink, memorySource } from '../../src/testing/memory.js';
 import { prepareBatch, inputBuffers, markMovable } from '../../src/runtime/tasks/transfer.js';
 import { simulateNight } from '../../src/simulator/index.js';
-import { requireBuiltInSchema } from '../../src/formats/avro/builtin.js';
-import { encodeBody } from '../../src/formats/avro/body.js';
-import { encodeWire } from '../../src/formats/avro/wire.js';
+import { encodeSimulatedAlert } from '../../src/sources/simulated.js';
 import { stringifyExact } from '../../src/formats/avro/json.js';
 import type { RawPacket } from '../../src/formats/types.js';
 import type { Source, SourceRecord } from '../../src/runtime/types.js';
 
 /** 60 Rubin wire packets, every 7th cut short (undecodable), each a copy kept for comparison. */
 function packets(): Buffer[] {
-  const schema = requireBuiltInSchema('lsst.v11_0');
   const out: Buffer[] = [];
   for (const { alert } of simulateNight({ alerts: 60, seed: 5 })) {
-    const wire = encodeWire(1100, encodeBody(schema.type, alert));
+    const wire = encodeSimulatedAlert(alert);
     out.push(out.length % 7 === 3 ? wire.subarray(0, 300) : wire);
   }
   return out.map((b) => Buffer.from(b));

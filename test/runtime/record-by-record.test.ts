@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import type { StepSpec } from '../../src/runtime/graph.js';
 import { recordByRecord, runChainBatch, runStepBatch, type ChainResult } from '../../src/runtime/step-runner.js';
 import { simulateNight } from '../../src/simulator/index.js';
-import { requireBuiltInSchema } from '../../src/formats/avro/builtin.js';
-import { encodeBody } from '../../src/formats/avro/body.js';
-import { encodeWire } from '../../src/formats/avro/wire.js';
+import { encodeSimulatedAlert } from '../../src/sources/simulated.js';
 import { stringifyExact } from '../../src/formats/avro/json.js';
 
 const decode: StepSpec = { id: 'decode', kind: 'step', type: 'decode', config: { keepRaw: false } };
@@ -19,9 +17,8 @@ const row: StepSpec = { id: 'row', kind: 'step', type: 'select', config: { field
 
 /** 80 Rubin packets, every 9th cut short and every 13th with a bad magic byte. */
 function packets(): Array<{ kind: 'raw'; bytes: Buffer }> {
-  const schema = requireBuiltInSchema('lsst.v11_0');
   return [...simulateNight({ alerts: 80, seed: 9 })].map(({ alert }, i) => {
-    const wire = Buffer.from(encodeWire(1100, encodeBody(schema.type, alert)));
+    const wire = encodeSimulatedAlert(alert);
     if (i % 13 === 6) wire[0] = 7;
     return { kind: 'raw' as const, bytes: i % 9 === 4 ? wire.subarray(0, 400) : wire };
   });
