@@ -215,6 +215,7 @@ function recordFn(g: Gen, t: AnyType, sel: true | FieldSelection): string {
   if (!byType) g.memo.set(t, (byType = new Map()));
   byType.set(key, name);
   const body: string[] = [];
+  const built: string[] = [];
   let skipped: AnyType[] = [];
   for (const f of t.fields!) {
     const fsel = sel === true ? true : sel[f.name];
@@ -224,11 +225,26 @@ function recordFn(g: Gen, t: AnyType, sel: true | FieldSelection): string {
     }
     body.push(...skipFields(g, skipped));
     skipped = [];
+    built.push(f.name);
     body.push(readInto(g, f.type, fsel, `o[${JSON.stringify(f.name)}]`));
   }
   body.push(...skipFields(g, skipped));
-  g.fns.push(`function ${name}() { const o = {}; ${chunked(g, name, body).join(' ')} return o; }`);
+  g.fns.push(`function ${name}() { const o = ${shapeLiteral(built)}; ${chunked(g, name, body).join(' ')} return o; }`);
   return name;
+}
+
+/**
+ * The object a record reader fills, with every built field declared up
+ * front. Added one by one, a Rubin diaSource's ~140 properties grew the
+ * property store again and again and passed V8's fast-property limit, so
+ * the later fields were stored as dictionary entries. A literal of this
+ * shape is one allocation with fixed slots. (`__proto__` in a literal would
+ * set the prototype, so a record with such a field starts empty and, as
+ * with avsc, the field is dropped.)
+ */
+function shapeLiteral(names: string[]): string {
+  if (names.includes('__proto__')) return '{}';
+  return `{ ${names.map((n) => `${JSON.stringify(n)}: undefined`).join(', ')} }`;
 }
 
 /**
