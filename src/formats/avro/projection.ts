@@ -397,22 +397,21 @@ function readInt() {
   if (b & 0x80) bad('varint too long');
   return (n >>> 1) ^ -(n & 1);
 }
+// Rubin alerts carry ~800 longs each, most of them ids of 8-9 bytes, and one
+// object's id repeats in every row of its history. So: a one-byte long comes
+// from a table, the rest are read as two 32-bit halves, and a value equal to
+// the previous long reuses its bigint (bigints are immutable) instead of
+// allocating a new one.
+const SMALL_LONGS = Array.from({ length: 128 }, (_, i) => BigInt((i >>> 1) ^ -(i & 1)));
 function readLong() {
-  let n = 0, mul = 1, b;
-  const start = p;
-  for (let i = 0; i < 7; i++) {
-    if (p >= end) bad('truncated');
-    b = buf[p++];
-    n += (b & 0x7f) * mul;
-    if (b < 0x80) return BigInt(n % 2 === 0 ? n / 2 : -(n + 1) / 2);
-    mul *= 128;
-  }
-  p = start;
+  const b = buf[p];
+  if (b < 0x80) { p++; return SMALL_LONGS[b]; }
   return readLong64();
 }
-// Longs of 8 to 10 bytes (Rubin ids are ~2^58): gather the zig-zag value into two
-// 32-bit halves and make one bigint through a scratch view, not one per byte.
+// Gather the zig-zag value into two 32-bit halves and make one bigint through a
+// scratch view, not one per byte.
 const scratch = new DataView(new ArrayBuffer(8));
+let lastLo = 0, lastHi = 0, lastLong = 0n;
 function readLong64() {
   const start = p;
   let lo = 0, hi = 0, b;
@@ -429,9 +428,11 @@ function readLong64() {
       const neg = lo & 1;
       let l = (lo >>> 1) | (hi << 31), h = hi >>> 1;
       if (neg) { l = ~l; h = ~h; }
+      if (l === lastLo && h === lastHi) return lastLong;
       scratch.setUint32(0, l >>> 0, true);
       scratch.setUint32(4, h >>> 0, true);
-      return scratch.getBigInt64(0, true);
+      lastLo = l; lastHi = h; lastLong = scratch.getBigInt64(0, true);
+      return lastLong;
     }
   }
   bad('varint too long');
