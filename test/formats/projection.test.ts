@@ -205,6 +205,17 @@ test('branch-free skip of nullable runs: padded and bad union indexes and every 
   assert.ok(cases > 800, String(cases));
 });
 
+test('runs of equal and alternating longs (one id repeated down a history) read as avsc reads them', () => {
+  const type = typeFromSchemas({ type: 'record', name: 'h', fields: [{ name: 'ids', type: { type: 'array', items: 'long' } }, { name: 'last', type: 'long' }] });
+  const read = projectedReader(type, { ids: true, last: true });
+  const id = 170_000_000_000_000_123n;
+  const ids = [id, id, id, -id, id, 0n, 0n, 63n, -64n, 64n, -65n, 2n ** 32n, 2n ** 32n + 1n, 2n ** 32n, -(2n ** 63n), 2n ** 63n - 1n, 2n ** 63n - 1n, id];
+  const body = type.toBuffer({ ids, last: id });
+  const theirs = avscDecode(type, body) as { ids: bigint[]; last: bigint };
+  assert.deepEqual(theirs.ids, ids);
+  assert.deepEqual(read(body), { ids: theirs.ids, last: theirs.last });
+});
+
 test('longs of 8 to 10 bytes (Rubin ids) read exactly, as avsc reads them', () => {
   const type = typeFromSchemas({ type: 'record', name: 'l', fields: [{ name: 'v', type: 'long' }] });
   const read = projectedReader(type, { v: true });
