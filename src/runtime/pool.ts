@@ -12,7 +12,7 @@ import type { StepSpec } from './graph.js';
 import type { RecordResult } from './types.js';
 import type { HandBack, StepTask } from './tasks/run-step.js';
 import type { ChainOutcome } from './step-runner.js';
-import { prepareBatch } from './tasks/transfer.js';
+import { prepareBatch, SpareBuffers } from './tasks/transfer.js';
 
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */
@@ -28,6 +28,8 @@ export interface PoolOptions {
 export class WorkerPool {
   private readonly piscina: Piscina;
   readonly threads: number;
+  /** Packing buffers back from workers: as many as there are tasks in flight, and one more. */
+  private readonly spares: SpareBuffers;
 
   constructor(options: PoolOptions = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
@@ -35,6 +37,7 @@ export class WorkerPool {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const filename = fileURLToPath(new URL(`./tasks/run-step${ext}`, import.meta.url));
     this.piscina = new Piscina({ filename, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
+    this.spares = new SpareBuffers(this.threads * 2 + 1);
   }
 
   async run(step: StepSpec, batch: unknown[]): Promise<RecordResult[]> {
@@ -56,10 +59,15 @@ export class WorkerPool {
    * ("needed", see neededInputBuffers; other records come back undefined).
    */
   async runChain(chain: StepSpec[], batch: unknown[], move: HandBack | false = false): Promise<ChainOutcome> {
-    const { values, transferList, moved } = prepareBatch(batch, move !== false);
-    const task: StepTask = moved && move ? { chain, batch: values, handBack: move } : { chain, batch: values };
+    const { values, transferList, moved, packed } = prepareBatch(batch, move !== false, this.spares);
+    const task: StepTask = moved && move ? { chain, batch: values, handBack: move } : { chain, batch: values, ...(packed ? { packed } : {}) };
     try {
-      return (await this.piscina.run(task, { transferList })) as ChainOutcome;
+      const outcome = (await this.piscina.run(task, { transferList })) as ChainOutcome;
+      if (outcome.spare) {
+        this.spares.give(outcome.spare);
+        delete outcome.spare;
+      }
+      return outcome;
     } catch (err) {
       const ids = chain.map((s) => s.id).join(' -> ');
       throw new AlertflowError('ERR_WORKER', `worker failed running ${ids}: ${(err as Error).message}`, { steps: chain.map((s) => s.id) }, { cause: err });

@@ -57,6 +57,8 @@ export interface ChainOutcome {
   counts: Record<string, StepCounts>;
   /** The input batch, handed back by a worker when its buffers were moved to it (see prepareBatch). */
   inputs?: unknown[];
+  /** A worker's packing buffer, returned for reuse (see SpareBuffers). */
+  spare?: ArrayBuffer;
 }
 
 /**

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { graph } from '../../src/runtime/builder.js';
 import { runGraph, type DeadLetter } from '../../src/runtime/executor.js';
 import { memorySink, memorySource } from '../../src/testing/memory.js';
-import { prepareBatch, inputBuffers, markMovable } from '../../src/runtime/tasks/transfer.js';
+import { prepareBatch, inputBuffers, markMovable, SpareBuffers } from '../../src/runtime/tasks/transfer.js';
+import { WorkerPool } from '../../src/runtime/pool.js';
+import { runChainBatch } from '../../src/runtime/step-runner.js';
 import { simulateNight } from '../../src/simulator/index.js';
 import { encodeSimulatedAlert } from '../../src/sources/simulated.js';
 import { stringifyExact } from '../../src/formats/avro/json.js';
@@ -158,4 +160,49 @@ test('records the caller holds are never detached: the same array runs on the po
   }
   assert.deepEqual(counts, [51, 51, 51]);
   for (const r of records) assert.ok(r.bytes.buffer.byteLength > 0, 'the caller’s buffer is intact');
+});
+
+test('SpareBuffers hands back a returned buffer that is large enough, keeps at most its limit, and ignores detached ones', () => {
+  const spares = new SpareBuffers(2);
+  const fresh = spares.take(100_000)!;
+  assert.ok(fresh.byteLength >= 100_000);
+  assert.equal(spares.size, 0);
+  spares.give(fresh);
+  assert.equal(spares.take(200_000) === fresh, false, 'too small: a new one');
+  assert.equal(spares.take(50_000), fresh);
+  spares.give(new ArrayBuffer(10));
+  spares.give(new ArrayBuffer(30));
+  spares.give(new ArrayBuffer(20));
+  assert.equal(spares.size, 2);
+  assert.equal(spares.take(25)!.byteLength, 30, 'the smallest was dropped');
+  const gone = new ArrayBuffer(8);
+  structuredClone(gone, { transfer: [gone] });
+  spares.give(gone);
+  assert.equal(spares.size, 1);
+});
+
+test('packing buffers reused from batch to batch never leak into earlier outputs', async () => {
+  // Copied (not movable) packets, decoded whole: the cutouts of every output
+  // are views, packed out of the reused input buffer. All outputs are kept
+  // until the end, so a buffer reused while still referred to would show.
+  const records = packets().map((b) => ({ kind: 'raw' as const, bytes: b }));
+  const chain = graph('spares').source('s', 'external').step('decode', 'decode', {}, { pool: true }).sink('o', 'external').build().steps.filter((s) => s.kind === 'step');
+  const expected = await runChainBatch(chain, records);
+  const pool = new WorkerPool({ threads: 2 });
+  try {
+    const sizes = [40, 20, 10, 5, 40, 1, 20];
+    const outcomes = [];
+    for (let round = 0; round < 2; round++) {
+      let at = 0;
+      for (const n of sizes) {
+        const part = records.slice(at % records.length, (at % records.length) + n);
+        at += n;
+        outcomes.push({ from: (at - n) % records.length, outcome: await pool.runChain(chain, part) });
+      }
+    }
+    for (const { from, outcome } of outcomes)
+      outcome.results.forEach((r, i) => assert.equal(text(r.out.map((value) => ({ value }))).join(), text(expected.results[from + i].out.map((value) => ({ value }))).join(), `record ${from + i}`));
+  } finally {
+    await pool.close();
+  }
 });

@@ -12,17 +12,24 @@ import { inputBuffers, neededInputBuffers, packViews, viewsWithin } from './tran
  * refer to (see neededInputBuffers); the others are freed in the worker.
  */
 export type HandBack = 'all' | 'needed';
-export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[]; handBack?: HandBack };
+/**
+ * `packed`: the buffer the main thread copied the batch's bytes into. With
+ * no handBack nothing on the main thread refers to it, and outputs never
+ * keep views into it (packViews copies them out), so it goes back as
+ * `spare` for the next batch.
+ */
+export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[]; handBack?: HandBack; packed?: ArrayBuffer };
 
 /**
  * The result, transferred: byte views into `handBack` buffers travel with
  * those buffers (outputs that are views into the input packets, as decoded
  * cutouts, cost no copy); other views are packed into one new buffer.
  */
-function movable<T>(result: T, outputs: unknown[][], handBack: Set<ArrayBuffer> = new Set()): T {
+function movable<T>(result: T, outputs: unknown[][], handBack: Set<ArrayBuffer> = new Set(), spare?: ArrayBuffer): T {
   const buffer = packViews(outputs, handBack);
   const list = [...handBack];
   if (buffer) list.push(buffer);
+  if (spare) list.push(spare);
   if (list.length === 0) return result;
   const transferable = {
     get [Piscina.transferableSymbol]() {
@@ -38,7 +45,10 @@ function movable<T>(result: T, outputs: unknown[][], handBack: Set<ArrayBuffer> 
 export default async function runStepTask(task: StepTask): Promise<RecordResult[] | ChainOutcome> {
   if ('chain' in task) {
     const outcome = await runChainBatch(task.chain, task.batch);
-    if (!task.handBack) return movable(outcome, outcome.results.map((r) => r.out));
+    if (!task.handBack) {
+      const outputs = outcome.results.map((r) => r.out);
+      return task.packed ? movable({ ...outcome, spare: task.packed }, outputs, undefined, task.packed) : movable(outcome, outputs);
+    }
     if (task.handBack === 'all') return movable({ ...outcome, inputs: task.batch }, outcome.results.map((r) => r.out), inputBuffers(task.batch));
     const back = neededInputBuffers(task.batch, outcome.results);
     // A record whose packet stays here comes back as undefined: nothing on the main thread reads it again.
