@@ -22,6 +22,7 @@ import { freePort } from '../src/kafka/broker-config.js';
 import type { MetricsSnapshot } from '../src/runtime/metrics.js';
 import { createTopic, deleteTopic } from '../src/testing/kafka.js';
 import { repoRoot } from './lib/paths.js';
+import { lastJsonLine, tailOf } from './lib/child-output.js';
 
 /** What a consumer pass left in its cutouts folder. */
 export interface CutoutVolume {
@@ -131,7 +132,7 @@ export async function latencyUnderLoad(brokers: string, framesFile: string, reco
     // Produce once the consumer is up and has had time to join its group (a fresh group on an
     // empty topic has no lag to report), so that the measured part does not start as a backlog.
     while ((await metricsOf(port)) === undefined) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consumer did not start: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consumer did not start: ${tailOf(stderr)}`);
       await sleep(200);
     }
     await sleep(JOIN_MS);
@@ -142,18 +143,18 @@ export async function latencyUnderLoad(brokers: string, framesFile: string, reco
     producer.stdout!.on('data', (d: Buffer) => (producerOut += d.toString()));
     producer.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     const producerCode = await exited(producer);
-    if (producerCode !== 0) throw new Error(`paced producer exited with ${producerCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-    const producedPerSecond = (JSON.parse(producerOut.trim().split('\n').pop()!) as { perSecond: number }).perSecond;
+    if (producerCode !== 0) throw new Error(`paced producer exited with ${producerCode}: ${tailOf(stderr)}`);
+    const producedPerSecond = lastJsonLine<{ perSecond: number }>(producerOut, 'paced producer').perSecond;
     for (;;) {
       const m = await metricsOf(port);
       if (m && m.recordsIn >= records && m.inFlight === 0) break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consumer read ${m?.recordsIn ?? '?'} of ${records}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`consumer read ${m?.recordsIn ?? '?'} of ${records}: ${tailOf(stderr)}`);
       await sleep(200);
     }
     const consumedPerSecond = records / ((performance.now() - loadStart) / 1000);
     child.kill('SIGTERM');
     const code = await exited(child);
-    if (code !== 0) throw new Error(`consumer exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (code !== 0) throw new Error(`consumer exited with ${code}: ${tailOf(stderr)}`);
     const { metrics } = JSON.parse(readFileSync(metricsFile, 'utf8')) as { metrics: MetricsSnapshot };
     return { ratePerSecond, records: metrics.recordsIn, latencyMs: metrics.latencyMs, recentLatencyMs: metrics.recentLatencyMs, peakRssMb: metrics.peakRssMb, producedPerSecond: Math.round(producedPerSecond), consumedPerSecond: Math.round(consumedPerSecond) };
   } finally {

@@ -14,6 +14,7 @@ import type { MetricsSnapshot } from '../src/runtime/metrics.js';
 import { cutoutVolume, fileSystemFloor, type CutoutVolume } from './kafka-seed001-limits.js';
 import { repoRoot } from './lib/paths.js';
 import { runPeer } from './lib/python.js';
+import { tailOf } from './lib/child-output.js';
 
 /** One timed read of the topic by a consumer that writes the seed-001 output. */
 export interface Seed001Pass {
@@ -63,7 +64,7 @@ function runChild(cmd: string, args: string[], timeoutMs: number): Promise<{ sec
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`${cmd} exited with ${code}: ${stderr.trim().split('\n').slice(-4).join(' | ')}`));
+      if (code !== 0) return reject(new Error(`${cmd} exited with ${code}: ${tailOf(stderr, 4)}`));
       resolve({ seconds: (performance.now() - t0) / 1000, stderr });
     });
   });

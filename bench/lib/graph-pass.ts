@@ -16,6 +16,7 @@ import { runGraph } from '../../src/runtime/executor.js';
 import type { MetricsSnapshot } from '../../src/runtime/metrics.js';
 import type { Source } from '../../src/runtime/types.js';
 import { countingSink } from './sinks.js';
+import { lastJsonLine } from './child-output.js';
 
 /** Detections start at snr 5: about half the simulated alerts pass. */
 export const SNR_MIN = 25;
@@ -83,9 +84,9 @@ export function graphPassInChild(brokers: string, topic: string, groupId: string
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`graph pass (threads ${threads}) exited with ${code}`));
       try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as GraphPassResult);
+        resolve(lastJsonLine<GraphPassResult>(out, `graph pass (threads ${threads})`));
       } catch (err) {
-        reject(new Error(`graph pass printed no result: ${(err as Error).message}`));
+        reject(err as Error);
       }
     });
   });

@@ -1,5 +1,6 @@
 /** The Python peers: scripts in test/oracles/bench_*.py run with the oracle venv. */
 import { oracleScript, pythonOracle, runPython } from '../../src/testing/python.js';
+import { lastJsonLine, tailOf } from './child-output.js';
 
 /** Why a Python peer is skipped, or undefined when the venv is there. */
 export function pythonMissing(): string | undefined {
@@ -15,11 +16,6 @@ export function pythonMissing(): string | undefined {
  */
 export async function runPeer<T = Record<string, unknown>>(script: string, args: string[]): Promise<T> {
   const { stdout, stderr, code } = await runPython(oracleScript(script), args);
-  if (code !== 0) throw new Error(`${script} exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
-  const last = stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(last) as T;
-  } catch {
-    throw new Error(`${script} printed no JSON result (stdout: ${last.slice(0, 200)})`);
-  }
+  if (code !== 0) throw new Error(`${script} exited with ${code}: ${tailOf(stderr, 5)}`);
+  return lastJsonLine<T>(stdout, script);
 }

@@ -15,6 +15,7 @@ import { log } from '../lib/log.js';
 import { officialSchemaDir } from '../lib/paths.js';
 import { pythonMissing } from '../lib/python.js';
 import { median, ratio, round, since } from '../lib/stats.js';
+import { lastJsonLine, tailOf } from '../lib/child-output.js';
 
 const CONFIG: ExtendednessConfig = { medianMin: 0.5, medianMax: 1, minThreshold: 0, maxThreshold: 1, requireSsSource: false };
 const BATCH = 256;
@@ -132,9 +133,9 @@ export async function benchFilter(opts: { alerts?: number; seed?: number; repeat
   if (!python['skipped'] && schemaDir) {
     log('filter bench: Python peer (fastavro + the same filter)');
     const r = await runPython('-c', [PEER, schemaDir, set.file, String(rounds), JSON.stringify(CONFIG)]);
-    if (r.code !== 0) python = { skipped: `peer failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+    if (r.code !== 0) python = { skipped: `peer failed: ${tailOf(r.stderr)}` };
     else {
-      const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { alerts: number; passed: number; decodeFilter: number[]; filterOnly: number[]; decodeFilterCpu: number[]; filterOnlyCpu: number[]; fastavro: string; python: string };
+      const p = lastJsonLine<{ alerts: number; passed: number; decodeFilter: number[]; filterOnly: number[]; decodeFilterCpu: number[]; filterOnlyCpu: number[]; fastavro: string; python: string }>(r.stdout, 'filter peer');
       python = { 'decode+filter': rate(p.decodeFilter, p.decodeFilterCpu, p.alerts), 'filter-only': rate(p.filterOnly, p.filterOnlyCpu, p.alerts), passed: p.passed, fastavro: p.fastavro, python: p.python };
     }
   }
