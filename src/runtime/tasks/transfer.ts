@@ -118,9 +118,9 @@ export interface OutgoingBatch {
  * Packing buffers that came back from workers, for the next batches. Each
  * new ArrayBuffer counts as external memory in the isolates it passes
  * through, and V8 runs a full mark-compact for every 64 MB of it: with a
- * fresh 20 MB buffer per batch of Rubin packets, the main thread and each
- * worker spent a third of their time in those collections. A buffer that
- * goes back and forth is allocated once.
+ * fresh 20 MB buffer per batch of Rubin packets, the main thread spent about
+ * a fifth of its time in those collections. A buffer that goes back and
+ * forth is allocated once.
  *
  * @example
  * const spares = new SpareBuffers(4);
@@ -131,7 +131,7 @@ export class SpareBuffers {
 
   constructor(private readonly max: number) {}
 
-  /** A spare buffer of at least `bytes`, or undefined (the caller allocates, with room to grow). */
+  /** A spare buffer of at least `bytes`, else a new one a quarter larger (so the next, bigger batch fits); undefined for 0 bytes. */
   take(bytes: number): ArrayBuffer | undefined {
     const i = this.free.findIndex((b) => b.byteLength >= bytes);
     if (i >= 0) return this.free.splice(i, 1)[0];
