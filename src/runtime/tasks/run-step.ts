@@ -45,15 +45,13 @@ function movable<T>(result: T, outputs: unknown[][], handBack: Set<ArrayBuffer> 
 export default async function runStepTask(task: StepTask): Promise<RecordResult[] | ChainOutcome> {
   if ('chain' in task) {
     const outcome = await runChainBatch(task.chain, task.batch);
-    if (!task.handBack) {
-      const outputs = outcome.results.map((r) => r.out);
-      return task.packed ? movable({ ...outcome, spare: task.packed }, outputs, undefined, task.packed) : movable(outcome, outputs);
-    }
-    if (task.handBack === 'all') return movable({ ...outcome, inputs: task.batch }, outcome.results.map((r) => r.out), inputBuffers(task.batch));
+    const outputs = outcome.results.map((r) => r.out);
+    if (!task.handBack) return movable(task.packed ? { ...outcome, spare: task.packed } : outcome, outputs, undefined, task.packed);
+    if (task.handBack === 'all') return movable({ ...outcome, inputs: task.batch }, outputs, inputBuffers(task.batch));
     const back = neededInputBuffers(task.batch, outcome.results);
     // A record whose packet stays here comes back as undefined: nothing on the main thread reads it again.
     const inputs = task.batch.map((v) => (back.size > 0 && viewsWithin(v, back) ? v : undefined));
-    return movable({ ...outcome, inputs }, outcome.results.map((r) => r.out), back);
+    return movable({ ...outcome, inputs }, outputs, back);
   }
   const results = await runStepBatch(task.step, task.batch);
   return movable(results, results.map((r) => (r.ok ? r.out : [])));
