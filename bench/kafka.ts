@@ -25,8 +25,6 @@ import { latencyUnderLoad } from './kafka-seed001-limits.js';
 import { ratio, round, since, throughput } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
 
-/** The filter of the graph mode (and of the Python peer): about half the simulated alerts pass (detections start at snr 5). */
-
 /** One timed read of the whole topic. */
 interface ConsumePass {
   /** Client creation (or process start) to the end of the topic. */

@@ -18,7 +18,7 @@ import type { Source } from '../../src/runtime/types.js';
 import { countingSink } from './sinks.js';
 import { lastJsonLine } from './child-output.js';
 
-/** Detections start at snr 5: about half the simulated alerts pass. */
+/** The filter of the graph pass (and of the Python peer): about half the simulated alerts pass (detections start at snr 5). */
 export const SNR_MIN = 25;
 export const FILTER = { field: 'alert.diaSource.snr', op: '>=', value: SNR_MIN };
 
