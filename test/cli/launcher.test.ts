@@ -27,6 +27,13 @@ function longNight() {
   };
 }
 
+/** Waits (up to 30 s) until the run in `dir` has created its output; false if it never did. */
+async function startedWriting(dir: string): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(join(dir, 'out.jsonl')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return existsSync(join(dir, 'out.jsonl'));
+}
+
 test('gcFlagsFor: single-threaded GC only when pool workers alone fill every core', () => {
   const single = [SINGLE_THREADED_GC];
   assert.deepEqual(gcFlagsFor(['run', 'g.json'], [], {}, 2), single, 'threads default to cores');
@@ -53,9 +60,7 @@ test('launcher: the relaunched run has the flag, and a Ctrl-C to the whole group
     launcher.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     launcher.stdout.resume();
     const exited = new Promise<number | null>((res) => launcher.on('exit', (code) => res(code)));
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(join(dir, 'out.jsonl')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(existsSync(join(dir, 'out.jsonl')), `the run started writing (stderr: ${stderr})`);
+    assert.ok(await startedWriting(dir), `the run started writing (stderr: ${stderr})`);
     const children = readFileSync(`/proc/${launcher.pid}/task/${launcher.pid}/children`, 'utf8').trim().split(/\s+/);
     assert.equal(children.length, 1);
     const cmdline = readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0');
@@ -77,8 +82,7 @@ test('launcher: SIGKILL of the launcher takes the relaunched run down with it', 
   try {
     writeFileSync(join(dir, 'graph.json'), JSON.stringify(longNight()));
     const launcher = spawn(process.execPath, [join(repo, 'bin', 'alertflow.js'), 'run', 'graph.json', '--threads', String(cores), '--no-progress'], { cwd: dir, stdio: 'ignore' });
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(join(dir, 'out.jsonl')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await startedWriting(dir), 'the run started writing');
     const child = readFileSync(`/proc/${launcher.pid}/task/${launcher.pid}/children`, 'utf8').trim();
     assert.match(child, /^\d+$/);
     launcher.kill('SIGKILL');
