@@ -109,7 +109,7 @@ export async function cutoutBatch(img: SkyImage, requests: readonly CutoutReques
         continue;
       }
       const out: CutoutResult = { id: r.id, ra: r.ra, dec: r.dec, fits: stampFits(stamp, { gzip: config.gzip ?? false }), flags: stamp.flags };
-      if (config.png) out.png = await stampPng(stamp, config.png);
+      if (config.png) out.png = stampPng(stamp, config.png);
       results.push({ ok: true, out: [out] });
     } catch (err) {
       results.push({ ok: false, error: toErrorData(err) });
@@ -136,7 +136,9 @@ export function createCutoutCore(config: CutoutConfig): BatchFn<CutoutRequest, C
     const groups = new Map<string | SkyImage | undefined, number[]>();
     batch.forEach((r, i) => {
       const key = typeof r?.image === 'string' ? r.image : config.image;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
     });
     for (const [key, idx] of groups) {
       let img: SkyImage;

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { cutoutAt, stampShape, stampStart } from '../../src/imaging/cutout.js';
 import { SkyImageCache, skyImageFromFits } from '../../src/imaging/image.js';
 import { stampFits } from '../../src/imaging/batch.js';
-import { stampPng } from '../../src/imaging/png.js';
+import { encodeGrayPng, stampPng } from '../../src/imaging/png.js';
 import { minMax, stretchValues, toGray8, zscaleLimits } from '../../src/imaging/stretch.js';
 import { LruCache } from '../../src/imaging/lru.js';
 import { readFits } from '../../src/fits/read.js';
@@ -12,7 +13,7 @@ import { writeFits } from '../../src/fits/write-hdus.js';
 import { wcsFromHeader } from '../../src/wcs/header.js';
 import { pixelToWorld0, worldToPixel0 } from '../../src/wcs/celestial.js';
 import { isAlertflowError } from '../../src/errors.js';
-import { HEIGHT, testImageFits, testPixels, testWcs, WIDTH } from './fixtures.js';
+import { HEIGHT, prng, testImageFits, testPixels, testWcs, WIDTH } from './fixtures.js';
 
 const img = skyImageFromFits(testImageFits());
 
@@ -73,7 +74,7 @@ test('bad positions are typed errors; images need two axes and a WCS', () => {
 test('PNG: decodes with sharp to the stamp size, 8-bit grey, north up, NaN black', async () => {
   const s = cutoutAt(img, ...pixelToWorld0(img.wcs, 2, 3), { size: 11 });
   for (const stretch of ['zscale', 'asinh'] as const) {
-    const png = await stampPng(s, stretch);
+    const png = stampPng(s, stretch);
     const meta = await sharp(png).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height, meta.channels, meta.depth], ['png', 11, 11, 1, 'uchar']);
     const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
@@ -81,6 +82,39 @@ test('PNG: decodes with sharp to the stamp size, 8-bit grey, north up, NaN black
     assert.deepEqual([...data], [...toGray8(s.data, 11, 11, stretch)]);
     // Stamp row 0 (south, off the image here) is the PNG's bottom row, all NaN → black.
     assert.ok([...data.subarray(10 * 11)].every((v) => v === 0));
+  }
+});
+
+test('PNG encoder: sharp (libspng) reads back every grey level of odd shapes, CRCs and all', async () => {
+  const grey7 = new Uint8Array(16).fill(7);
+  const rnd = prng(11);
+  // 1×1, one row, one column, a prime-sized stamp, and a large one of pure noise (stored, not compressed).
+  for (const [w, h] of [[1, 1], [257, 1], [1, 300], [63, 61], [512, 384]] as const) {
+    const grey = Uint8Array.from({ length: w * h }, (_, i) => (w === 512 ? Math.floor(rnd() * 256) : (i * 37 + Math.floor(rnd() * 9)) & 0xff));
+    const png = encodeGrayPng(grey, w, h);
+    const meta = await sharp(png).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height, meta.channels, meta.depth], ['png', w, h, 1, 'uchar'], `${w}×${h}`);
+    const { data } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    assert.ok(Buffer.from(grey).equals(data), `${w}×${h} pixels`);
+  }
+  // sharp does not check chunk CRCs, so zlib's CRC-32 (Node ≥ 20.15) checks ours, chunk by chunk.
+  const crc32 = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
+  if (crc32) {
+    const png = Buffer.from(encodeGrayPng(grey7, 4, 4));
+    const types: string[] = [];
+    for (let at = 8; at < png.length; ) {
+      const n = png.readUInt32BE(at);
+      types.push(png.toString('latin1', at + 4, at + 8));
+      assert.equal(png.readUInt32BE(at + 8 + n), crc32(png.subarray(at + 4, at + 8 + n)), types.at(-1));
+      at += 12 + n;
+    }
+    assert.deepEqual(types, ['IHDR', 'IDAT', 'IEND']);
+  }
+});
+
+test('PNG encoder: sizes that do not match the pixels are typed errors', () => {
+  for (const [n, w, h] of [[4, 2, 3], [0, 0, 0], [4, 4.5, 1], [4, -2, -2]] as const) {
+    assert.throws(() => encodeGrayPng(new Uint8Array(n), w, h), (e) => isAlertflowError(e, 'ERR_STEP_CONFIG'), `${n} ${w}×${h}`);
   }
 });
 
