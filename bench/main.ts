@@ -30,6 +30,11 @@ const BENCHES: Record<string, BenchEntry> = {
     defaultAlerts: 2000,
     load: () => import('./operators.js'),
   },
+  pool: {
+    summary: 'the worker pool on a CPU-heavy chain (cutouts: gzip FITS + zscale PNG) at 0, 1, 2 threads vs the ideal and Python astropy + Pillow',
+    defaultAlerts: 10000,
+    load: () => import('./pool.js'),
+  },
   storage: {
     summary: 'DuckDB ingest vs DuckDB Parquet load; HATS export vs the Python peer (ALERTFLOW_BENCH_HATS_ROWS, default 10M); night append vs re-import',
     defaultAlerts: 0,
