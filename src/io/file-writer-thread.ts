@@ -24,16 +24,16 @@ function writeOne(path: string, temp: string, bytes: Uint8Array, fsync: boolean)
 
 parentPort!.on('message', (batch: FileBatch) => {
   const data = new Uint8Array(batch.buffer);
-  let reply: FileBatchDone = { id: batch.id };
+  let reply: FileBatchDone = { id: batch.id, buffer: batch.buffer };
   for (const f of batch.files) {
     try {
       writeOne(f.path, f.temp, data.subarray(f.offset, f.offset + f.length), batch.fsync);
     } catch (err) {
       rmSync(f.temp, { force: true });
       const e = err as NodeJS.ErrnoException;
-      reply = { id: batch.id, error: { message: e.message, path: f.path, ...(e.code ? { code: e.code } : {}) } };
+      reply = { id: batch.id, buffer: batch.buffer, error: { message: e.message, path: f.path, ...(e.code ? { code: e.code } : {}) } };
       break;
     }
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, [batch.buffer]);
 });

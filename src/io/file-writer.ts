@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, join } from 'node:path';
 import { AlertflowError } from '../errors.js';
+import { SpareBuffers } from './spare-buffers.js';
 
 /** One file to write. */
 export interface FileToWrite {
@@ -28,9 +29,10 @@ export interface FileBatch {
   files: { path: string; temp: string; offset: number; length: number }[];
 }
 
-/** @internal The writer thread's answer. */
+/** @internal The writer thread's answer; `buffer` is the batch's, handed back for the next batch. */
 export interface FileBatchDone {
   id: number;
+  buffer: ArrayBuffer;
   error?: { message: string; path: string; code?: string };
 }
 
@@ -59,10 +61,13 @@ export function createFileWriter(opts: { fsync?: boolean } = {}): FileWriter {
   let failure: Error | undefined;
   const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   const inFlight = new Set<Promise<void>>();
+  // Batch buffers come back with each answer: seed 001 sends ~9 MB of cutouts per batch, fresh ones would each count towards V8's next full collection.
+  const spares = new SpareBuffers(4);
 
   const start = (): Worker => {
     const w = new Worker(new URL(`./file-writer-thread${ext}`, import.meta.url));
     w.on('message', (done: FileBatchDone) => {
+      spares.give(done.buffer);
       const p = pending.get(done.id);
       pending.delete(done.id);
       if (pending.size === 0) w.unref();
@@ -91,7 +96,7 @@ export function createFileWriter(opts: { fsync?: boolean } = {}): FileWriter {
       if (failure) return Promise.reject(failure);
       let total = 0;
       for (const f of files) total += f.bytes.length;
-      const buffer = new ArrayBuffer(total);
+      const buffer = spares.take(total) ?? new ArrayBuffer(0);
       const data = new Uint8Array(buffer);
       const list: FileBatch['files'] = [];
       let offset = 0;

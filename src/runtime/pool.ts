@@ -12,7 +12,8 @@ import type { StepSpec } from './graph.js';
 import type { RecordResult } from './types.js';
 import type { HandBack, StepTask } from './tasks/run-step.js';
 import type { ChainOutcome } from './step-runner.js';
-import { prepareBatch, SpareBuffers } from './tasks/transfer.js';
+import { SpareBuffers } from '../io/spare-buffers.js';
+import { prepareBatch } from './tasks/transfer.js';
 
 export interface PoolOptions {
   /** Worker threads; defaults to the number of cores. */

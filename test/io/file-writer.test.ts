@@ -34,3 +34,23 @@ test('file writer: an unwritable path is a typed ERR_IO naming it, and later bat
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('file writer: batch buffers come back and are reused, and no file gets another batch\'s bytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alertflow-fw-'));
+  const writer = createFileWriter();
+  try {
+    // Big, small (fits in the returned buffer, whose tail still holds the big batch's bytes), bigger, empty files.
+    const sizes = [[5000, 5000, 5000], [10, 3], [9000, 9000, 9000, 9000], [0, 0]];
+    const written: { path: string; bytes: Buffer }[] = [];
+    for (const [b, batch] of sizes.entries()) {
+      const files = batch.map((n, i) => ({ path: join(dir, `${b}-${i}.fits`), bytes: Buffer.alloc(n, 0x41 + b * 4 + i) }));
+      await writer.writeAll(files); // one at a time, so each batch can take the previous one's buffer
+      written.push(...files);
+    }
+    for (const f of written) assert.ok(readFileSync(f.path).equals(f.bytes), f.path);
+    assert.equal(readdirSync(dir).length, written.length);
+  } finally {
+    await writer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
