@@ -3,6 +3,10 @@
  * on the worker pool, through the whole runtime executor, and by fastavro —
  * all on the same seeded packets, in one run, reported as ratios.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gcFlagsFor } from '../src/cli/gc-choice.js';
 import { createDecodeStep } from '../src/formats/avro/decode-step.js';
 import type { RawPacket } from '../src/formats/types.js';
 import type { StepSpec } from '../src/runtime/graph.js';
@@ -13,11 +17,12 @@ import { WorkerPool } from '../src/runtime/pool.js';
 import type { RecordResult } from '../src/runtime/types.js';
 import { memorySource } from '../src/testing/memory.js';
 import { chunk, mapBounded } from './lib/bounded.js';
+import { lastJsonLine } from './lib/child-output.js';
 import { BENCH_SCHEMA, BENCH_SCHEMA_ID, loadPackets } from './lib/inputs.js';
 import { log } from './lib/log.js';
 import { officialSchemaDir } from './lib/paths.js';
 import { pythonMissing, runPeer } from './lib/python.js';
-import { countingSink } from './lib/sinks.js';
+import { countingSink, STEADY_FROM, steadyRate, steadyTimingSink } from './lib/sinks.js';
 import { median, ratio, round, since, throughput, type Throughput } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
 
@@ -112,30 +117,54 @@ function graphMode(threads: number, packets: RawPacket[], batchSize: number): Mo
   };
 }
 
-/**
- * (e) The executor with a fused chain: decode → filter → select all on the
- * pool run as one worker task, so only summary rows cross back (the decoded
- * alerts stay in the worker) — the shape a pipeline should have.
- */
-function fusedGraphMode(threads: number, packets: RawPacket[], batchSize: number): Mode {
-  const spec = graph('bench-decode-fused')
+/** decode → filter → select, all `pool: true`, so they fuse into one chain. */
+function fusedSpec() {
+  return graph('bench-decode-fused')
     .source('packets', 'external')
     .step('decode', 'decode', { keepRaw: false }, { pool: true })
     .step('significant', 'filter', { where: { field: 'alert.diaSource.snr', op: '>=', value: 5 } }, { pool: true })
     .step('row', 'select', { fields: { diaSourceId: 'alert.diaSourceId', snr: 'alert.diaSource.snr', band: 'alert.diaSource.band', nPrv: 'alert.prvDiaSources.length' } }, { pool: true })
     .sink('count', 'external')
     .build();
+}
+
+/** One fused pass over `packets` in this process. */
+async function fusedPass(threads: number, packets: RawPacket[], batchSize: number): Promise<Pass> {
+  const sink = steadyTimingSink(packets.length, STEADY_FROM);
+  const dead = countingSink<never>('dead letters');
+  const t0 = performance.now();
+  const result = await runGraph(fusedSpec(), { threads, batchSize, sources: { packets: memorySource(packets, { batchSize }) }, sinks: { count: sink }, deadLetterSink: dead }).done;
+  const end = performance.now();
+  return { seconds: since(t0), ok: sink.count, failed: dead.count, metrics: result.metrics, extra: { steadyAlertsPerSecond: round(steadyRate(sink, end), 1) } };
+}
+
+/**
+ * (e) The executor with a fused chain: decode → filter → select all on the
+ * pool run as one worker task, so only summary rows cross back (the decoded
+ * alerts stay in the worker) — the shape a pipeline should have. Each pass
+ * runs in a fresh process started as `alertflow run --threads N` would be
+ * (gc-choice's flags), so in-process and pool passes both start cold: no
+ * mode inherits the JIT warmth of the modes before it.
+ */
+function fusedGraphMode(threads: number, o: BenchOptions): Mode {
+  const flags = gcFlagsFor(['run', '--threads', String(threads)], [], {});
   return {
     name: `fused-${threads}`,
-    describe: `runGraph: memory source → [decode → filter snr ≥ 5 → select] fused (pool: true, threads: ${threads}; 0 = in-process) → counting sink`,
+    describe: `runGraph: memory source → [decode → filter snr ≥ 5 → select] fused (pool: true, threads: ${threads}; 0 = in-process) → counting sink; a fresh process per pass (node ${flags.join(' ') || 'without flags'}), timed from runGraph to its end`,
     async pass() {
-      const sink = countingSink();
-      const dead = countingSink<never>('dead letters');
-      const t0 = performance.now();
-      const result = await runGraph(spec, { threads, batchSize, sources: { packets: memorySource(packets, { batchSize }) }, sinks: { count: sink }, deadLetterSink: dead }).done;
-      return { seconds: since(t0), ok: sink.count, failed: dead.count, metrics: result.metrics };
+      const args = [...flags, fileURLToPath(import.meta.url), '--child', String(threads), String(o.alerts), String(o.seed), String(o.batchSize)];
+      const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 << 20 });
+      return lastJsonLine<Pass>(stdout, `fused-${threads} child`);
     },
   };
+}
+
+/** Child side of {@link fusedGraphMode}: loads the cached packets, runs one pass, prints it as JSON. */
+async function fusedChild(args: string[]): Promise<void> {
+  const [threads, alerts, seed, batchSize] = args.map(Number) as [number, number, number, number];
+  const set = await loadPackets(alerts, seed);
+  const p = await fusedPass(threads, set.packets.map((bytes): RawPacket => ({ kind: 'raw', bytes })), batchSize);
+  process.stdout.write(`${JSON.stringify(p)}\n`);
 }
 
 /** (d) fastavro.schemaless_reader over the same packets, timed inside Python. */
@@ -218,7 +247,7 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
   for (const pool of pools) modes.push(poolMode(`pool-${pool.threads}`, pool, DECODE_STEP, batches));
   modes.push(poolMode('pool-2-noraw', pools[pools.length - 1]!, DECODE_NO_RAW, batches));
   for (const threads of [0, ...POOL_THREADS]) modes.push(graphMode(threads, packets, o.batchSize));
-  for (const threads of [0, ...POOL_THREADS]) modes.push(fusedGraphMode(threads, packets, o.batchSize));
+  for (const threads of [0, ...POOL_THREADS]) modes.push(fusedGraphMode(threads, o));
 
   const results: Record<string, unknown> = {};
   const schemaDir = officialSchemaDir();
@@ -274,6 +303,8 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
       ...(error ? { error } : {}),
       ...(last.metrics ? { latencyMs: last.metrics.latencyMs, executorSeconds: last.metrics.elapsedSeconds } : {}),
       ...last.extra,
+      // Fused passes: the median steady rate over the rounds, not the last one's.
+      ...(last.extra?.steadyAlertsPerSecond !== undefined ? { steadyAlertsPerSecond: round(median(passes.map((p) => Number(p.extra?.steadyAlertsPerSecond))), 1) } : {}),
     };
   }
 
@@ -284,6 +315,8 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
   ratios['graph-0/in-process'] = ratio(rate('graph-0'), rate('in-process'));
   for (const t of POOL_THREADS) ratios[`graph-${t}/pool-${t}`] = ratio(rate(`graph-${t}`), rate(`pool-${t}`));
   for (const t of POOL_THREADS) ratios[`fused-${t}/fused-0`] = ratio(rate(`fused-${t}`), rate('fused-0'));
+  const steady = (name: string): number | undefined => (results[name] as { steadyAlertsPerSecond?: number } | undefined)?.steadyAlertsPerSecond;
+  for (const t of POOL_THREADS) ratios[`fused-${t}/fused-0 (steady)`] = ratio(steady(`fused-${t}`), steady('fused-0'));
 
   notes.push(
     'Each figure is the median of the rounds; rounds interleave the modes so load drift affects all of them alike.',
@@ -312,3 +345,5 @@ export async function run(o: BenchOptions): Promise<BenchReport> {
     notes,
   };
 }
+
+if (process.argv[2] === '--child' && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await fusedChild(process.argv.slice(3));

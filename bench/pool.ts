@@ -17,7 +17,6 @@ import { writeFits } from '../src/fits/write-hdus.js';
 import { gcFlagsFor } from '../src/cli/gc-choice.js';
 import { graph } from '../src/runtime/builder.js';
 import { runGraph } from '../src/runtime/executor.js';
-import type { Sink, SinkRecord } from '../src/runtime/types.js';
 import { memorySource } from '../src/testing/memory.js';
 import { pixelToWorld0, type CelestialWcs } from '../src/wcs/celestial.js';
 import { wcsHeaderCards } from '../src/wcs/header.js';
@@ -25,14 +24,13 @@ import { prng } from '../test/imaging/fixtures.js';
 import { lastJsonLine } from './lib/child-output.js';
 import { log } from './lib/log.js';
 import { pythonMissing, runPeer } from './lib/python.js';
+import { countingSink, STEADY_FROM, steadyRate, steadyTimingSink } from './lib/sinks.js';
 import { median, ratio, round, since } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
 
 const SIDE = 2048;
 const STAMP = 63;
 const THREADS = [0, 1, 2];
-/** Records after this share of the pass count towards the steady rate (start-up and JIT excluded). */
-const STEADY_FROM = 0.2;
 
 interface Position {
   id: number;
@@ -66,25 +64,6 @@ function positions(wcs: CelestialWcs, n: number, seed: number): Position[] {
   });
 }
 
-/** A sink that counts and notes when the steady part of the pass begins. */
-function timingSink(total: number): Sink & { count: number; steadyAt?: number; steadyCount: number } {
-  const sink = {
-    count: 0,
-    steadyAt: undefined as number | undefined,
-    steadyCount: 0,
-    async write(batch: SinkRecord[]): Promise<void> {
-      sink.count += batch.length;
-      if (sink.steadyAt === undefined && sink.count >= total * STEADY_FROM) {
-        sink.steadyAt = performance.now();
-        sink.steadyCount = sink.count;
-      }
-    },
-    describe: () => 'timing',
-    async close(): Promise<void> {},
-  };
-  return sink;
-}
-
 interface Pass {
   seconds: number;
   steadyPerSecond: number;
@@ -97,13 +76,13 @@ async function cutoutPass(image: string, list: Position[], threads: number, batc
     .step('stamps', 'cutout', { image, size: STAMP, sizeUnit: 'pix', gzip: true, png: 'zscale' }, { pool: true })
     .sink('count', 'external')
     .build();
-  const sink = timingSink(list.length);
-  const dead = timingSink(0);
+  const sink = steadyTimingSink(list.length, STEADY_FROM);
+  const dead = countingSink<never>('dead letters');
   const t0 = performance.now();
   await runGraph(spec, { threads, batchSize, sources: { positions: memorySource(list, { batchSize }) }, sinks: { count: sink }, deadLetterSink: dead }).done;
   const end = performance.now();
   if (sink.count !== list.length || dead.count > 0) throw new Error(`cut ${sink.count} of ${list.length} stamps (${dead.count} dead letters)`);
-  return { seconds: since(t0), steadyPerSecond: (sink.count - sink.steadyCount) / ((end - sink.steadyAt!) / 1000), stamps: sink.count };
+  return { seconds: since(t0), steadyPerSecond: steadyRate(sink, end), stamps: sink.count };
 }
 
 interface ChildPass extends Pass {
