@@ -3,10 +3,7 @@
  * on the worker pool, through the whole runtime executor, and by fastavro —
  * all on the same seeded packets, in one run, reported as ratios.
  */
-import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { gcFlagsFor } from '../src/cli/gc-choice.js';
 import { createDecodeStep } from '../src/formats/avro/decode-step.js';
 import type { RawPacket } from '../src/formats/types.js';
 import type { StepSpec } from '../src/runtime/graph.js';
@@ -17,11 +14,11 @@ import { WorkerPool } from '../src/runtime/pool.js';
 import type { RecordResult } from '../src/runtime/types.js';
 import { memorySource } from '../src/testing/memory.js';
 import { chunk, mapBounded } from './lib/bounded.js';
-import { lastJsonLine } from './lib/child-output.js';
 import { BENCH_SCHEMA, BENCH_SCHEMA_ID, loadPackets } from './lib/inputs.js';
 import { log } from './lib/log.js';
 import { officialSchemaDir } from './lib/paths.js';
 import { pythonMissing, runPeer } from './lib/python.js';
+import { flagsOfAlertflowRun, runAsAlertflowRun } from './lib/run-as-command.js';
 import { countingSink, STEADY_FROM, steadyRate, steadyTimingSink } from './lib/sinks.js';
 import { median, ratio, round, since, throughput, type Throughput } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
@@ -147,14 +144,13 @@ async function fusedPass(threads: number, packets: RawPacket[], batchSize: numbe
  * mode inherits the JIT warmth of the modes before it.
  */
 function fusedGraphMode(threads: number, o: BenchOptions): Mode {
-  const flags = gcFlagsFor(['run', '--threads', String(threads)], [], {});
+  const flags = flagsOfAlertflowRun(threads);
   return {
     name: `fused-${threads}`,
     describe: `runGraph: memory source → [decode → filter snr ≥ 5 → select] fused (pool: true, threads: ${threads}; 0 = in-process) → counting sink; a fresh process per pass (node ${flags.join(' ') || 'without flags'}), timed from runGraph to its end`,
     async pass() {
-      const args = [...flags, fileURLToPath(import.meta.url), '--child', String(threads), String(o.alerts), String(o.seed), String(o.batchSize)];
-      const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 << 20 });
-      return lastJsonLine<Pass>(stdout, `fused-${threads} child`);
+      const args = ['--child', String(threads), String(o.alerts), String(o.seed), String(o.batchSize)];
+      return runAsAlertflowRun<Pass>(fileURLToPath(import.meta.url), threads, args, `fused-${threads} child`);
     },
   };
 }

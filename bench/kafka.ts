@@ -19,7 +19,7 @@ import { officialSchemaDir } from './lib/paths.js';
 import { pythonMissing, runPeer } from './lib/python.js';
 import { countingSink } from './lib/sinks.js';
 import { FILTER, graphPassInChild, SNR_MIN } from './lib/graph-pass.js';
-import { gcFlagsFor } from '../src/cli/gc-choice.js';
+import { flagsOfAlertflowRun } from './lib/run-as-command.js';
 import { alertflowMode, compareSeed001, pythonSeed001Mode } from './kafka-seed001.js';
 import { latencyUnderLoad } from './kafka-seed001-limits.js';
 import { ratio, round, since, throughput } from './lib/stats.js';
@@ -110,7 +110,7 @@ function sourceMode(brokers: string, topic: string, timeoutMs: number): ConsumeM
 
 /** (c) The full graph through the executor, with the runtime's own metrics, in a child process started as the CLI would start it. */
 function graphMode(name: string, brokers: string, topic: string, threads: number, timeoutMs: number): ConsumeMode {
-  const flags = gcFlagsFor(['run', '--threads', String(threads)], [], {});
+  const flags = flagsOfAlertflowRun(threads);
   return {
     name,
     describe: `runGraph: kafka source (untilCaughtUp, fresh group) → [decode → filter snr >= ${SNR_MIN} → select] (${threads === 0 ? 'threads: 0, so in-process' : `fused on the pool, ${threads} threads`}) → counting sink; own process, node ${flags.join(' ') || '(no flags)'} as alertflow run would start it`,

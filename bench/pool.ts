@@ -7,23 +7,20 @@
  * PNG). Inputs are small ({id, ra, dec}) and outputs are a few kB, so this
  * measures what the pool gives when the work, not the copying, dominates.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { writeFits } from '../src/fits/write-hdus.js';
-import { gcFlagsFor } from '../src/cli/gc-choice.js';
 import { graph } from '../src/runtime/builder.js';
 import { runGraph } from '../src/runtime/executor.js';
 import { memorySource } from '../src/testing/memory.js';
 import { pixelToWorld0, type CelestialWcs } from '../src/wcs/celestial.js';
 import { wcsHeaderCards } from '../src/wcs/header.js';
 import { prng } from '../test/imaging/fixtures.js';
-import { lastJsonLine } from './lib/child-output.js';
 import { log } from './lib/log.js';
 import { pythonMissing, runPeer } from './lib/python.js';
+import { runAsAlertflowRun } from './lib/run-as-command.js';
 import { countingSink, STEADY_FROM, steadyRate, steadyTimingSink } from './lib/sinks.js';
 import { median, ratio, round, since } from './lib/stats.js';
 import type { BenchOptions, BenchReport } from './lib/types.js';
@@ -95,11 +92,8 @@ interface ChildPass extends Pass {
  * mode inherits another's JIT or loaded image.
  */
 async function childPass(image: string, positionsFile: string, range: [number, number], threads: number, batchSize: number): Promise<ChildPass> {
-  const self = fileURLToPath(import.meta.url);
-  const flags = gcFlagsFor(['run', '--threads', String(threads)], [], {});
-  const args = [...flags, self, '--child', image, positionsFile, String(range[0]), String(range[1]), String(threads), String(batchSize)];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
-  return lastJsonLine<ChildPass>(stdout, 'pool child');
+  const args = ['--child', image, positionsFile, String(range[0]), String(range[1]), String(threads), String(batchSize)];
+  return runAsAlertflowRun<ChildPass>(fileURLToPath(import.meta.url), threads, args, `pool child (threads ${threads})`);
 }
 
 /**

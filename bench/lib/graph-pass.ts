@@ -7,16 +7,14 @@
  * As a script: node dist/bench/lib/graph-pass.js BROKERS TOPIC GROUP THREADS TIMEOUT_MS
  * prints one JSON line (GraphPassResult).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gcFlagsFor } from '../../src/cli/gc-choice.js';
 import { createKafkaSource } from '../../src/kafka/consumer-source.js';
 import { graph } from '../../src/runtime/builder.js';
 import { runGraph } from '../../src/runtime/executor.js';
 import type { MetricsSnapshot } from '../../src/runtime/metrics.js';
 import type { Source } from '../../src/runtime/types.js';
 import { countingSink } from './sinks.js';
-import { lastJsonLine } from './child-output.js';
+import { runAsAlertflowRun } from './run-as-command.js';
 
 /** The filter of the graph pass (and of the Python peer): about half the simulated alerts pass (detections start at snr 5). */
 export const SNR_MIN = 25;
@@ -74,22 +72,7 @@ export async function graphPass(brokers: string, topic: string, groupId: string,
 
 /** Runs the pass in a child process started as `alertflow run --threads N` would start. */
 export function graphPassInChild(brokers: string, topic: string, groupId: string, threads: number, timeoutMs: number): Promise<GraphPassResult> {
-  const flags = gcFlagsFor(['run', '--threads', String(threads)], [], {});
-  const script = fileURLToPath(import.meta.url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, script, brokers, topic, groupId, String(threads), String(timeoutMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`graph pass (threads ${threads}) exited with ${code}`));
-      try {
-        resolve(lastJsonLine<GraphPassResult>(out, `graph pass (threads ${threads})`));
-      } catch (err) {
-        reject(err as Error);
-      }
-    });
-  });
+  return runAsAlertflowRun<GraphPassResult>(fileURLToPath(import.meta.url), threads, [brokers, topic, groupId, String(threads), String(timeoutMs)], `graph pass (threads ${threads})`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
