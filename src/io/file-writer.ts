@@ -11,7 +11,6 @@
  * a reader (or a restart after a crash) never sees a torn file.
  */
 import { Worker } from 'node:worker_threads';
-import { basename, dirname, join } from 'node:path';
 import { AlertflowError } from '../errors.js';
 import { SpareBuffers } from './spare-buffers.js';
 
@@ -26,7 +25,7 @@ export interface FileBatch {
   id: number;
   fsync: boolean;
   buffer: ArrayBuffer;
-  files: { path: string; temp: string; offset: number; length: number }[];
+  files: { path: string; offset: number; length: number }[];
 }
 
 /** @internal The writer thread's answer; `buffer` is the batch's, handed back for the next batch. */
@@ -102,7 +101,7 @@ export function createFileWriter(opts: { fsync?: boolean } = {}): FileWriter {
       let offset = 0;
       for (const f of files) {
         data.set(f.bytes, offset);
-        list.push({ path: f.path, temp: join(dirname(f.path), `.${basename(f.path)}.${process.pid}.tmp`), offset, length: f.bytes.length });
+        list.push({ path: f.path, offset, length: f.bytes.length });
         offset += f.bytes.length;
       }
       const w = (worker ??= start());

@@ -55,6 +55,16 @@ async function metadataFrom(ctx: TaskContext, repo: keyof Repositories, d: Datas
   return meta;
 }
 
+/** Removes a dataset's files, then its metadata, from one repository (both idempotent). */
+async function removeDataset(ctx: TaskContext, repo: keyof Repositories, d: DatasetRow, label: string): Promise<void> {
+  for (const f of filesOf(d)) {
+    await ctx.repos[repo].remove(f);
+    ctx.checkpoint(`${label}:file`);
+  }
+  await ctx.repos[repo].removeMetadata(d.dataset_id);
+  ctx.checkpoint(`${label}:metadata`);
+}
+
 /** Sets status columns (guarded by the task's precondition) and appends the history event. */
 async function setStatus(conn: DuckDBConnection, task: PublicationTask, ids: string[], now: number, set: string, detail: string): Promise<void> {
   if (ids.length === 0) return;
@@ -98,13 +108,8 @@ const deleteEmbargo: PublicationTask = {
   name: 'delete-embargo',
   title: '9. delete files (and metadata) from embargo',
   pre: "embargo_status = 'PRESENT' AND prompt_prep_status = 'PRESENT' AND repo_main_status = 'PRESENT'",
-  async act(ctx, d) {
-    for (const f of filesOf(d)) {
-      await ctx.repos.embargo.remove(f);
-      ctx.checkpoint('delete-embargo:file');
-    }
-    await ctx.repos.embargo.removeMetadata(d.dataset_id);
-    ctx.checkpoint('delete-embargo:metadata');
+  act(ctx, d) {
+    return removeDataset(ctx, 'embargo', d, 'delete-embargo');
   },
   update(conn, ids, now) {
     return setStatus(conn, this, ids, now, "embargo_status = 'DELETED'", 'embargo DELETED');
@@ -170,13 +175,8 @@ const deletePrep: PublicationTask = {
   name: 'delete-prep',
   title: '12. delete files from prompt_prep',
   pre: "public_status = 'EXPIRED' AND repo_main_status = 'DELETED' AND prompt_prep_status = 'PRESENT'",
-  async act(ctx, d) {
-    for (const f of filesOf(d)) {
-      await ctx.repos.prompt_prep.remove(f);
-      ctx.checkpoint('delete-prep:file');
-    }
-    await ctx.repos.prompt_prep.removeMetadata(d.dataset_id);
-    ctx.checkpoint('delete-prep:metadata');
+  act(ctx, d) {
+    return removeDataset(ctx, 'prompt_prep', d, 'delete-prep');
   },
   update(conn, ids, now) {
     return setStatus(conn, this, ids, now, "prompt_prep_status = 'DELETED'", 'prompt_prep DELETED');

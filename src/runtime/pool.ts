@@ -41,14 +41,13 @@ export class WorkerPool {
     this.spares = new SpareBuffers(this.threads * 2 + 1);
   }
 
+  /**
+   * Runs one step over a batch: a chain of one, so its packing buffers are
+   * reused as the chain's are. Each record's result as the step gave it.
+   */
   async run(step: StepSpec, batch: unknown[]): Promise<RecordResult[]> {
-    const { values, transferList } = prepareBatch(batch, false);
-    const task: StepTask = { step, batch: values };
-    try {
-      return (await this.piscina.run(task, { transferList })) as RecordResult[];
-    } catch (err) {
-      throw new AlertflowError('ERR_WORKER', `worker failed running step "${step.id}": ${(err as Error).message}`, { step: step.id }, { cause: err });
-    }
+    const { results } = await this.runChain([step], batch);
+    return results.map((r): RecordResult => (r.failed.length > 0 ? { ok: false, error: r.failed[0].error } : { ok: true, out: r.out }));
   }
 
   /**

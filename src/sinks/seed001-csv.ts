@@ -10,7 +10,7 @@
  */
 import { closeSync, createReadStream, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AlertflowError } from '../errors.js';
 import { csvLine } from '../io/csv.js';
@@ -204,10 +204,11 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
           }
           const fresh = cutoutFileName(id, kind, p.stamp);
           name = fresh;
-          files.push({ path: join(cutoutDir, fresh), bytes: fits });
+          files.push({ path: cutoutDir + sep + fresh, bytes: fits });
           made.push([key, fresh]);
         }
-        p.paths[kind] = c.paths === 'absolute' ? join(cutoutDir, name) : `cutouts/${name}`;
+        // Concatenation, not join: a plain file name in a normalised folder, three times per alert.
+        p.paths[kind] = c.paths === 'absolute' ? cutoutDir + sep + name : `cutouts/${name}`;
       }
       pending.push(p);
     }

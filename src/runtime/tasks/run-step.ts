@@ -1,8 +1,7 @@
-/** Piscina task: runs one batch through one step, or through a fused chain of steps, inside a worker thread. */
+/** Piscina task: runs one batch through a fused chain of steps (one step is a chain of one) inside a worker thread. */
 import { Piscina } from 'piscina';
 import type { StepSpec } from '../graph.js';
-import { runChainBatch, runStepBatch, type ChainOutcome } from '../step-runner.js';
-import type { RecordResult } from '../types.js';
+import { runChainBatch, type ChainOutcome } from '../step-runner.js';
 import { inputBuffers, neededInputBuffers, packViews, viewsWithin } from './transfer.js';
 
 /**
@@ -18,7 +17,12 @@ export type HandBack = 'all' | 'needed';
  * keep views into it (packViews copies them out), so it goes back as
  * `spare` for the next batch.
  */
-export type StepTask = { step: StepSpec; batch: unknown[] } | { chain: StepSpec[]; batch: unknown[]; handBack?: HandBack; packed?: ArrayBuffer };
+export interface StepTask {
+  chain: StepSpec[];
+  batch: unknown[];
+  handBack?: HandBack;
+  packed?: ArrayBuffer;
+}
 
 /**
  * The result, transferred: byte views into `handBack` buffers travel with
@@ -42,17 +46,13 @@ function movable<T>(result: T, outputs: unknown[][], handBack: Set<ArrayBuffer> 
   return Piscina.move(transferable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as T;
 }
 
-export default async function runStepTask(task: StepTask): Promise<RecordResult[] | ChainOutcome> {
-  if ('chain' in task) {
-    const outcome = await runChainBatch(task.chain, task.batch);
-    const outputs = outcome.results.map((r) => r.out);
-    if (!task.handBack) return movable(task.packed ? { ...outcome, spare: task.packed } : outcome, outputs, undefined, task.packed);
-    if (task.handBack === 'all') return movable({ ...outcome, inputs: task.batch }, outputs, inputBuffers(task.batch));
-    const back = neededInputBuffers(task.batch, outcome.results);
-    // A record whose packet stays here comes back as undefined: nothing on the main thread reads it again.
-    const inputs = task.batch.map((v) => (back.size > 0 && viewsWithin(v, back) ? v : undefined));
-    return movable({ ...outcome, inputs }, outputs, back);
-  }
-  const results = await runStepBatch(task.step, task.batch);
-  return movable(results, results.map((r) => (r.ok ? r.out : [])));
+export default async function runStepTask(task: StepTask): Promise<ChainOutcome> {
+  const outcome = await runChainBatch(task.chain, task.batch);
+  const outputs = outcome.results.map((r) => r.out);
+  if (!task.handBack) return movable(task.packed ? { ...outcome, spare: task.packed } : outcome, outputs, undefined, task.packed);
+  if (task.handBack === 'all') return movable({ ...outcome, inputs: task.batch }, outputs, inputBuffers(task.batch));
+  const back = neededInputBuffers(task.batch, outcome.results);
+  // A record whose packet stays here comes back as undefined: nothing on the main thread reads it again.
+  const inputs = task.batch.map((v) => (back.size > 0 && viewsWithin(v, back) ? v : undefined));
+  return movable({ ...outcome, inputs }, outputs, back);
 }
