@@ -5,7 +5,7 @@
  * bounds in-flight work, routes failed records to the dead-letter sink, and
  * shuts down gracefully (drain, commit, close).
  */
-import { merge, Observable, Subject, lastValueFrom, share, tap, concatMap, defaultIfEmpty } from 'rxjs';
+import { merge, Observable, Subject, lastValueFrom, share, tap, concatMap, mergeMap, defaultIfEmpty } from 'rxjs';
 import { AlertflowError } from '../errors.js';
 import { consumersOf, validateGraph, type GraphSpec, type StepSpec } from './graph.js';
 import { DeliveryTracker } from './delivery.js';
@@ -365,13 +365,14 @@ function sinkStep(step: StepSpec, input$: Observable<Envelope>, sink: Sink, coun
   const keyOf = step.key ? compilePath(step.key) : undefined;
   return input$.pipe(
     batches<Envelope>(step.batchSize ?? batchSize, waitMs),
-    concatMap(async (batch) => {
+    // With writesInFlight > 1 the next batch is handed over before this one is durable (see Sink.writesInFlight).
+    mergeMap(async (batch) => {
       const records: SinkRecord[] = batch.map((e) => ({ value: e.value, position: e.token.position, ...(keyOf ? { key: keyString(keyOf(e.value)) } : {}) }));
       await sink.write(records);
       counts.out += batch.length;
       metrics.recordsOut += batch.length;
       for (const e of batch) e.token.tracker.release(e.token);
-    }),
+    }, Math.max(1, sink.writesInFlight ?? 1)),
     defaultIfEmpty(undefined),
   );
 }

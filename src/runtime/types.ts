@@ -58,6 +58,13 @@ export interface SinkRecord<T = unknown> {
 /** A sink. `write` resolves only when the batch is durable; that is the acknowledgement. */
 export interface Sink<T = unknown> {
   write(batch: SinkRecord<T>[]): Promise<void>;
+  /**
+   * Most `write` calls the runtime keeps outstanding at once (default 1). A
+   * sink that allows more still applies batches in call order and resolves
+   * each only once it is durable; it overlaps their stages (seed001-csv
+   * writes one batch's cutouts while it appends the previous batch's rows).
+   */
+  readonly writesInFlight?: number;
   /** Describes where the output went, for the run summary (a path, a topic). */
   describe?(): string;
   close(): Promise<void>;

@@ -99,6 +99,15 @@ async function readIds(path: string, seen: Set<string>): Promise<void> {
   }
 }
 
+/** A batch whose cutouts are with the writer thread and whose rows are not yet appended. */
+interface StagedBatch {
+  pending: Pending[];
+  /** `<diaSourceId>_<kind>` and file name of each cutout it writes. */
+  made: [string, string][];
+  written: Promise<void>;
+  timestamp: string;
+}
+
 interface Pending {
   parts: Seed001Parts;
   day: string;
@@ -131,6 +140,7 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
   const handles = new Map<string, FileHandle>();
   let ready: Promise<void> | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let staging: Promise<unknown> = Promise.resolve();
   // Cutouts are made on their own thread: see io/file-writer.ts.
   const writer = createFileWriter({ fsync: c.fsync });
   const warn = (msg: string): void => void process.stderr.write(`seed001-csv: ${msg}\n`);
@@ -170,12 +180,17 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
     return h;
   };
 
-  const writeBatch = async (batch: SinkRecord[]): Promise<void> => {
-    await (ready ??= init());
+  /** diaSourceIds of batches handed off but not yet appended: a later batch must not take them again. */
+  const staged = new Set<string>();
+
+  /**
+   * First half of a batch, run as soon as it arrives: picks its new rows and
+   * hands their cutouts to the writer thread, which writes them while the
+   * previous batch's rows are appended.
+   */
+  const stage = (batch: SinkRecord[]): StagedBatch => {
     const now = Date.now();
-    const timestamp = new Date(now).toISOString();
     const pending: Pending[] = [];
-    const inBatch = new Set<string>();
     const files: FileToWrite[] = [];
     const made: [string, string][] = [];
     for (const record of batch) {
@@ -187,8 +202,8 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
         continue;
       }
       const id = parts.diaSourceId;
-      if (seen.has(id) || inBatch.has(id)) continue;
-      inBatch.add(id);
+      if (seen.has(id) || staged.has(id)) continue;
+      staged.add(id);
       const when = c.dateFrom === 'observation' && parts.observedMs !== undefined ? parts.observedMs : now;
       const p: Pending = { parts, day: utcDay(when), stamp: utcStamp(when), paths: { science: null, template: null, difference: null } };
       for (const kind of CUTOUT_KINDS) {
@@ -212,25 +227,43 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
       }
       pending.push(p);
     }
-    await writer.writeAll(files);
-    for (const [key, name] of made) cutouts.set(key, name);
-    const byDay = new Map<string, string>();
-    for (const p of pending) {
-      const row = csvLine([...p.parts.cells, p.paths.science, p.paths.template, p.paths.difference, timestamp]);
-      byDay.set(p.day, (byDay.get(p.day) ?? '') + row);
+    const written = writer.writeAll(files);
+    written.catch(() => {}); // awaited by append; a failure must not also surface as unhandled
+    return { pending, made, written, timestamp: new Date(now).toISOString() };
+  };
+
+  /** Second half, in batch order: once the batch's cutouts are in place, appends its rows. */
+  const append = async (b: StagedBatch): Promise<void> => {
+    try {
+      await b.written;
+      for (const [key, name] of b.made) cutouts.set(key, name);
+      const byDay = new Map<string, string>();
+      for (const p of b.pending) {
+        const row = csvLine([...p.parts.cells, p.paths.science, p.paths.template, p.paths.difference, b.timestamp]);
+        byDay.set(p.day, (byDay.get(p.day) ?? '') + row);
+      }
+      for (const [day, text] of byDay) {
+        const h = await handleFor(day);
+        await h.write(text);
+        if (c.fsync) await h.sync();
+      }
+      for (const p of b.pending) seen.add(p.parts.diaSourceId);
+    } finally {
+      for (const p of b.pending) staged.delete(p.parts.diaSourceId);
     }
-    for (const [day, text] of byDay) {
-      const h = await handleFor(day);
-      await h.write(text);
-      if (c.fsync) await h.sync();
-    }
-    for (const p of pending) seen.add(p.parts.diaSourceId);
   };
 
   return {
+    // Two batches at once: the next one's cutouts are written while this one's rows are appended.
+    writesInFlight: 2,
     write(batch: SinkRecord[]): Promise<void> {
-      // One batch at a time: the seen-set and file appends must not interleave.
-      const run = chain.then(() => writeBatch(batch));
+      // Staged in call order and appended in call order: the seen-set and the appends never interleave.
+      const staged = staging.then(async () => {
+        await (ready ??= init());
+        return stage(batch);
+      });
+      staging = staged.catch(() => undefined);
+      const run = chain.then(() => staged).then(append);
       chain = run.catch(() => {});
       return run;
     },

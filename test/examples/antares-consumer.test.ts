@@ -293,6 +293,21 @@ test('sink: gzipped stamps are written inflated, non-FITS stamps leave the path 
   }
 });
 
+test('sink: two writes in flight (writesInFlight 2) write each diaSourceId once, every cutout in place', async () => {
+  const out = join(dir, 'sink-overlap');
+  const sink = createSeed001CsvSink({ out, dateFrom: 'observation' });
+  assert.equal(sink.writesInFlight, 2);
+  const [a, b, c] = alerts.slice(0, 3);
+  const records = (values: unknown[], from: number) => values.map((value, i) => ({ value, position: { partition: 'p', offset: from + i } }));
+  // The second batch repeats the first one's last alert: it must not be written twice.
+  await Promise.all([sink.write(records([a!, b!], 0)), sink.write(records([b!, c!], 2))]);
+  await sink.close();
+  const got = readOutput(out);
+  const ids = got.rows.map((r) => r.cells['diaSourceId']).sort();
+  assert.deepEqual(ids, [a!, b!, c!].map((x) => String(x.alert['diaSourceId'])).sort());
+  for (const r of got.rows) for (const k of ['science_cutout_path', 'template_cutout_path', 'difference_cutout_path']) assert.ok(existsSync(join(out, r.cells[k]!)), `${k} of ${r.cells['diaSourceId']}`);
+});
+
 test('row mapping of a real Rubin v9 packet (alertId = diaSourceId, band, psfFlux)', { skip: hasData ? false : 'skipped: ../shared/data not found (fresh clone without ../shared)' }, async () => {
   const [v9] = await decodePackets(readFileSync(data('lsst-alert-packet', '9.0', 'sample_data', 'fakeAlert.avro')), builtInResolver());
   assert.equal(v9!.schema, 'lsst.v9_0');
