@@ -140,7 +140,6 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
   const handles = new Map<string, FileHandle>();
   let ready: Promise<void> | undefined;
   let chain: Promise<void> = Promise.resolve();
-  let staging: Promise<unknown> = Promise.resolve();
   // Cutouts are made on their own thread: see io/file-writer.ts.
   const writer = createFileWriter({ fsync: c.fsync });
   const warn = (msg: string): void => void process.stderr.write(`seed001-csv: ${msg}\n`);
@@ -257,13 +256,10 @@ export function createSeed001CsvSink(config: Seed001CsvSinkConfig | Record<strin
     // Two batches at once: the next one's cutouts are written while this one's rows are appended.
     writesInFlight: 2,
     write(batch: SinkRecord[]): Promise<void> {
-      // Staged in call order and appended in call order: the seen-set and the appends never interleave.
-      const staged = staging.then(async () => {
-        await (ready ??= init());
-        return stage(batch);
-      });
-      staging = staged.catch(() => undefined);
-      const run = chain.then(() => staged).then(append);
+      // Staged in call order (callbacks on the one `ready` promise run in the order they were added)
+      // and appended in call order: the seen-set and the appends never interleave.
+      const handedOff = (ready ??= init()).then(() => stage(batch));
+      const run = chain.then(() => handedOff).then(append);
       chain = run.catch(() => {});
       return run;
     },
